@@ -3,9 +3,8 @@ module github.com/taxii-workstation/taxii-workstation
 go 1.26.8
 
 require (
-	fyne.io/fyne/v2 v2.8.1 // indirect
-	fyne.io/tools v1.7.4 // indirect
-	github.com/BurntSushi/toml v1.6.0 // indirect
+	fyne.io/fyne/v2 v2.7.1 // indirect
+	github.com/BurntSushi/toml v1.5.0 // indirect
 	github.com/TheTitanrain/w32 v0.0.0-20180517000239-4f5cfb03fabf // indirect
 	github.com/akavel/rsrc v0.10.2 // indirect
 	github.com/beevik/etree v1.8.1 // indirect
