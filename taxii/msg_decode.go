@@ -104,23 +104,54 @@ func (d Decoder) Unmarshal(b []byte) (Message, error) {
 	default:
 		return nil, decodeErr(ErrWrongNamespace, path, "", "root element namespace %q is neither TAXII 1.1 (%s) nor TAXII 1.0 (%s)", ns, NS11, NS10)
 	}
-	fn := decoders[messageKey{dc.v, root.Tag}]
+	fn := decoderFor(dc.v, root.Tag)
 	if fn == nil {
 		return nil, decodeErr(ErrUnknownMessage, path, "", "no TAXII %s message is called %s", dc.v, root.Tag)
 	}
 	return fn(dc, root, path)
 }
 
-type messageKey struct {
-	v    Version
-	name string
-}
-
 type decodeFunc func(d *decoder, el *etree.Element, path string) (Message, error)
 
-// decoders maps (version, root local name) to the message decoder. It is
-// filled by init functions of the msg_*.go files and never changed after.
-var decoders = map[messageKey]decodeFunc{}
+// decoderFor returns the decoder of the message called name in version v.
+func decoderFor(v Version, name string) decodeFunc {
+	switch name {
+	case "Status_Message":
+		return decodeStatus
+	case "Discovery_Request":
+		return decodeDiscoveryRequest
+	case "Discovery_Response":
+		return decodeDiscoveryResponse
+	case "Subscription_Management_Request":
+		return decodeSubscriptionRequest
+	case "Subscription_Management_Response":
+		return decodeSubscriptionResponse
+	case "Poll_Request":
+		return decodePollRequest
+	case "Poll_Response":
+		return decodePollResponse
+	case "Inbox_Message":
+		return decodeInbox
+	}
+	if v == V11 {
+		switch name {
+		case "Collection_Information_Request":
+			return decodeCollectionInformationRequest
+		case "Collection_Information_Response":
+			return decodeCollectionInformationResponse
+		case "Poll_Fulfillment":
+			return decodePollFulfillment
+		}
+	} else {
+		switch name {
+		case "Feed_Information_Request":
+			return decodeCollectionInformationRequest
+		case "Feed_Information_Response":
+			return decodeCollectionInformationResponse
+		}
+	}
+	return nil
+}
 
 // checkProlog refuses a DOCTYPE before the root element. encoding/xml never
 // expands entities other than the five predefined ones, but a DTD has no

@@ -1,8 +1,11 @@
 package taxii
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/beevik/etree"
 )
 
 // StatusMessage is Status_Message (SVC §4.4.1; XML §3.1): the reply to any
@@ -154,4 +157,132 @@ func listDetail10(t StatusType) string {
 		return "SUPPORTED_PROTOCOL"
 	}
 	return ""
+}
+
+func (m *StatusMessage) encode(e *encoder) (*etree.Element, error) {
+	el, err := e.root("Status_Message", m.MessageID, m.InResponseTo, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.reqAttr(el, "Type", "status_type", string(m.Type)); err != nil {
+		return nil, err
+	}
+	if strings.ContainsAny(string(m.Type), " \t\r\n") {
+		return nil, e.errf("Type", "%q is not a status type or URI", m.Type)
+	}
+	if e.v == V10 && m.Type.Known() && !m.Type.Version10Status() {
+		return nil, e.errf("Type", "%s does not exist in TAXII 1.0", m.Type)
+	}
+	if err := checkStatusDetails(m); err != nil {
+		return nil, e.errf("Details", "%v", err)
+	}
+	if err := e.extendedHeaders(el, m.ExtendedHeaders); err != nil {
+		return nil, err
+	}
+	if e.v == V10 {
+		detail := m.Detail10
+		if detail == "" {
+			if name := listDetail10(m.Type); name != "" {
+				detail = strings.Join(m.DetailValues(name), " ")
+			}
+		}
+		e.opt(el, "Status_Detail", detail)
+	} else if len(m.Details) > 0 {
+		sd := e.el(el, "Status_Detail")
+		for i, d := range m.Details {
+			c := e.el(sd, "Detail")
+			if err := e.reqAttr(c, fmt.Sprintf("Details[%d].Name", i), "name", d.Name); err != nil {
+				return nil, err
+			}
+			e.mixed(c, fmt.Sprintf("Details[%d].Value", i), []byte(d.Value), d.ValueIsXML)
+		}
+	}
+	e.opt(el, "Message", m.Message)
+	e.signature(el, "Signature", m.Signature)
+	return el, nil
+}
+
+// checkStatusDetails enforces the required details of PENDING and
+// INVALID_RESPONSE_PART (SVC §4.4.1 Table 3), which the schema cannot.
+func checkStatusDetails(m *StatusMessage) error {
+	if m.Version == V10 {
+		return nil
+	}
+	switch m.Type {
+	case StatusPending:
+		if _, ok := m.EstimatedWait(); !ok {
+			return fmt.Errorf("PENDING requires ESTIMATED_WAIT, a non-negative integer of seconds")
+		}
+		if m.ResultID() == "" {
+			return fmt.Errorf("PENDING requires RESULT_ID")
+		}
+		if _, ok := m.WillPush(); !ok {
+			return fmt.Errorf("PENDING requires WILL_PUSH, true or false")
+		}
+	case StatusInvalidResponsePart:
+		if _, ok := m.MaxPartNumber(); !ok {
+			return fmt.Errorf("INVALID_RESPONSE_PART requires MAX_PART_NUMBER, a positive integer")
+		}
+	}
+	return nil
+}
+
+func decodeStatus(d *decoder, el *etree.Element, path string) (Message, error) {
+	m := &StatusMessage{Version: d.v}
+	var err error
+	if m.MessageID, m.InResponseTo, err = d.header(el, path, true); err != nil {
+		return nil, err
+	}
+	t, err := reqAttr(el, path, "status_type")
+	if err != nil {
+		return nil, err
+	}
+	if strings.ContainsAny(t, " \t\r\n") {
+		return nil, decodeErr(ErrBadValue, path, "status_type", "%q is neither a TAXII status type nor a URI", t)
+	}
+	m.Type = StatusType(t)
+	k, err := d.kids(el, path, "Extended_Headers?", "Status_Detail?", "Message?", "Signature?")
+	if err != nil {
+		return nil, err
+	}
+	if m.ExtendedHeaders, err = d.extendedHeaders(k); err != nil {
+		return nil, err
+	}
+	if sd := k.one("Status_Detail"); sd != nil {
+		if d.v == V10 {
+			if m.Detail10, err = text(sd); err != nil {
+				return nil, err
+			}
+			if name := listDetail10(m.Type); name != "" {
+				m.AddDetail(name, strings.Fields(m.Detail10)...)
+			}
+		} else {
+			dk, err := d.kids(sd.el, sd.path, "Detail+")
+			if err != nil {
+				return nil, err
+			}
+			for i := range dk["Detail"] {
+				c := &dk["Detail"][i]
+				name, err := reqAttr(c.el, c.path, "name")
+				if err != nil {
+					return nil, err
+				}
+				v, isXML, err := readMixed(c)
+				if err != nil {
+					return nil, err
+				}
+				m.Details = append(m.Details, StatusDetail{Name: name, Value: string(v), ValueIsXML: isXML})
+			}
+		}
+	}
+	if m.Message, err = optText(k, "Message"); err != nil {
+		return nil, err
+	}
+	if m.Signature, err = signature(k); err != nil {
+		return nil, err
+	}
+	if err := checkStatusDetails(m); err != nil {
+		return nil, decodeErr(ErrRuleViolation, path+"/Status_Detail", "", "%v", err)
+	}
+	return m, nil
 }
