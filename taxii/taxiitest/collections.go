@@ -69,7 +69,9 @@ func (c *Collection) count() int {
 	return c.Blocks
 }
 
-func label(i int) *taxii.Timestamp { return taxii.NewTimestamp(DefaultStart.Add(time.Duration(i) * time.Second)) }
+func label(i int) *taxii.Timestamp {
+	return taxii.NewTimestamp(DefaultStart.Add(time.Duration(i) * time.Second))
+}
 
 // block returns block i of the collection.
 func (c *Collection) block(i int) taxii.ContentBlock {

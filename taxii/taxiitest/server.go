@@ -338,4 +338,3 @@ func (s *Server) wait(r *http.Request, d time.Duration) {
 	case <-s.stop:
 	}
 }
-
