@@ -43,6 +43,10 @@ func (s *Store) CommitPart(ctx context.Context, server, collection string, block
 			return err
 		}
 		r.count(id, isNew)
+		if isNew {
+			d.blocks++
+			d.bytes += int64(len(b.Content))
+		}
 		key := seenPollKey(id, server, collection)
 		var sg Sighting
 		switch err := getJSON(txn, key, &sg); {
@@ -108,6 +112,10 @@ func (s *Store) CommitReceived(ctx context.Context, sender, collection string, b
 			return err
 		}
 		r.count(id, isNew)
+		if isNew {
+			d.blocks++
+			d.bytes += int64(len(b.Content))
+		}
 		key := seenListenerKey(id, received)
 		if _, err := txn.Get(key); err == nil {
 			return nil // the same arrival committed twice

@@ -295,7 +295,8 @@ func setJSON(txn *badger.Txn, key []byte, v any) error {
 	return txn.Set(key, b)
 }
 
-// DiskBytes sums the sizes of the files in the data directory (0 in memory).
+// DiskBytes sums the disk space used by the files in the data directory (0
+// in memory).
 func (s *Store) DiskBytes() (int64, error) {
 	if s.dir == "" {
 		return 0, nil
@@ -310,7 +311,7 @@ func (s *Store) DiskBytes() (int64, error) {
 			if err != nil {
 				return err
 			}
-			n += info.Size()
+			n += allocated(info)
 		}
 		return nil
 	})
