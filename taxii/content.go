@@ -120,12 +120,12 @@ func readMixed(c *child) ([]byte, bool, error) {
 	}
 	scope := inScope(c.el)
 	if len(elems) == 1 {
-		b, err := standalone(elems[0], c.path+"/"+elems[0].Tag, scope)
+		b, err := standalone(elems[0], c.path+"/"+elems[0].Tag, scope, false)
 		return b, true, err
 	}
 	var out []byte
 	for i, el := range elems {
-		b, err := standalone(el, fmt.Sprintf("%s/%s", c.path, el.Tag), scope)
+		b, err := standalone(el, fmt.Sprintf("%s/%s", c.path, el.Tag), scope, false)
 		if err != nil {
 			return nil, false, err
 		}
@@ -161,9 +161,12 @@ func inScope(el *etree.Element) map[string]string {
 }
 
 // standalone detaches el and serializes it as a standalone document whose
-// root declares every in-scope namespace the subtree may use. Declarations
-// of the TAXII namespaces are added only when the subtree uses their prefix.
-func standalone(el *etree.Element, path string, scope map[string]string) ([]byte, error) {
+// root declares every in-scope namespace the subtree may use: all non-TAXII
+// namespaces in scope (a payload may name prefixes in values, such as STIX's
+// xsi:type="indicator:IndicatorType"), the TAXII ones only when the subtree
+// uses their prefix. With onlyUsed, only prefixes used by element and
+// attribute names are declared (for signatures).
+func standalone(el *etree.Element, path string, scope map[string]string, onlyUsed bool) ([]byte, error) {
 	used := map[string]bool{}
 	stack := []*etree.Element{el}
 	for len(stack) > 0 {
@@ -204,7 +207,7 @@ func standalone(el *etree.Element, path string, scope map[string]string) ([]byte
 			continue
 		}
 		taxiiNS := u == NS11 || u == NS10
-		if (taxiiNS || u == "") && !used[p] {
+		if (onlyUsed || taxiiNS || u == "") && !used[p] {
 			continue
 		}
 		if p == "" {

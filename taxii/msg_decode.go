@@ -422,7 +422,7 @@ func signature(k kids) ([]byte, error) {
 	if c == nil {
 		return nil, nil
 	}
-	return standalone(c.el, c.path, inScope(c.el.Parent()))
+	return standalone(c.el, c.path, inScope(c.el.Parent()), true)
 }
 
 // header reads message_id (and in_response_to for responses).

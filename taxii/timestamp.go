@@ -26,6 +26,9 @@ func NewTimestamp(t time.Time) *Timestamp { return &Timestamp{Time: t} }
 func ParseTimestamp(s string) (Timestamp, error) {
 	s = strings.TrimSpace(s)
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		if _, offset := t.Zone(); offset == 0 {
+			t = t.UTC() // "+00:00" and "Z" are the same instant and zone
+		}
 		return Timestamp{Time: t}, nil
 	}
 	if t, err := time.Parse("2006-01-02T15:04:05.999999999", s); err == nil {
