@@ -1,10 +1,16 @@
 package taxii
 
 import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 )
 
@@ -146,4 +152,56 @@ func (e *StatusError) Explain() string {
 // statusError turns a Status Message reply into a *StatusError.
 func statusError(url string, sm *StatusMessage) *StatusError {
 	return &StatusError{Type: sm.Type, Details: sm.DetailMap(), Message: sm.Message, InResponseTo: sm.InResponseTo, URL: redactURL(url), Status: sm}
+}
+
+// Explain says in one plain sentence what went wrong with a request and what
+// to try, for any error the client returns: a *StatusError, an *HTTPError, a
+// certificate problem, a timeout, a refused connection, a cancelled request.
+// It returns "" for a nil error.
+func Explain(err error) string {
+	var (
+		se      *StatusError
+		he      *HTTPError
+		unknown x509.UnknownAuthorityError
+		host    x509.HostnameError
+		invalid x509.CertificateInvalidError
+		alert   tls.AlertError
+		dns     *net.DNSError
+	)
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &se):
+		return se.Explain()
+	case errors.As(err, &he):
+		return he.Explain()
+	case errors.Is(err, ErrKeyPassword):
+		return "The client key could not be opened; check the key password (passphrase) for this certificate."
+	case errors.Is(err, ErrLogin):
+		return "The token login failed; check the user name, password and token URL."
+	case errors.Is(err, ErrPinMismatch):
+		return "The server's certificate is not the one pinned for it: it was replaced, or someone is intercepting the connection; confirm the new fingerprint with the partner before trusting it."
+	case errors.As(err, &unknown):
+		return "The server's certificate is signed by an authority we do not trust; add the partner's CA certificate (CA file) to this server's settings."
+	case errors.As(err, &host):
+		return "The server's certificate is for another name than the address used; use the host name the certificate names."
+	case errors.As(err, &invalid):
+		return "The server's certificate is not valid (expired or not yet valid, or not for servers); tell the server's operator."
+	case errors.As(err, &alert):
+		return "The server refused the secure connection, usually because it wants a client certificate it accepts; check the certificate set for this server."
+	case errors.Is(err, ErrPollLoop):
+		return "The server kept sending parts of a result without ending it, so the poll was stopped; what arrived was kept; tell the server's operator."
+	case errors.Is(err, context.Canceled):
+		return "The request was cancelled."
+	case errors.Is(err, context.DeadlineExceeded):
+		return "The server did not answer in time; try again later or raise the timeout."
+	case errors.As(err, &dns):
+		return "The server's host name could not be found; check the address and your network."
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "Nothing is listening at that address; check the address and port, and that the server is running."
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET):
+		return "The connection was dropped before a reply arrived; try again (a proxy or the server closed it)."
+	default:
+		return "The request failed: " + err.Error() + "."
+	}
 }

@@ -35,6 +35,9 @@ type TLSConfig struct {
 	ServerName string
 }
 
+// ErrPinMismatch is wrapped when the server certificate is not the pinned one.
+var ErrPinMismatch = errors.New("the server certificate does not match the pinned fingerprint (it changed, or someone is intercepting the connection)")
+
 // Fingerprint returns the SHA-256 fingerprint of a DER certificate as
 // uppercase hex pairs separated by colons, as openssl prints it.
 func Fingerprint(der []byte) string {
@@ -94,7 +97,7 @@ func (c *Client) tlsClientConfig() (*tls.Config, error) {
 			}
 			got := Fingerprint(cs.PeerCertificates[0].Raw)
 			if normalizeFingerprint(got) != pin {
-				return fmt.Errorf("taxii: server certificate fingerprint %s does not match the pinned %s; the certificate changed or someone is intercepting the connection", got, c.TLS.PinSHA256)
+				return fmt.Errorf("taxii: server certificate fingerprint %s does not match the pinned %s: %w", got, c.TLS.PinSHA256, ErrPinMismatch)
 			}
 			return nil
 		}

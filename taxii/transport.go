@@ -3,6 +3,8 @@ package taxii
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -86,10 +88,23 @@ func (c *Client) retryable(reply Message, err error, attempt int) (time.Duration
 		return 0, false
 	}
 	var te *transportError
-	if errors.As(err, &te) {
+	if errors.As(err, &te) && !isTLSRefusal(err) {
 		return c.Retry.wait(attempt), true
 	}
 	return 0, false
+}
+
+// isTLSRefusal reports certificate problems, which a retry cannot fix.
+func isTLSRefusal(err error) bool {
+	var (
+		verify  *tls.CertificateVerificationError
+		unknown x509.UnknownAuthorityError
+		host    x509.HostnameError
+		invalid x509.CertificateInvalidError
+		alert   tls.AlertError
+	)
+	return errors.As(err, &verify) || errors.As(err, &unknown) || errors.As(err, &host) ||
+		errors.As(err, &invalid) || errors.As(err, &alert) || errors.Is(err, ErrPinMismatch)
 }
 
 func isUnauthorized(reply Message, err error) bool {

@@ -107,14 +107,15 @@ func (p *PKI) issue(cn string, server bool) (certPEM, keyPEM []byte, err error) 
 		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder}), nil
 }
 
-// ServerTLS returns a server configuration with the server certificate. With
-// requireClientCert, clients must present a certificate signed by the CA.
+// ServerTLS returns a server configuration with the server certificate that
+// trusts client certificates signed by the CA. With requireClientCert the
+// TLS handshake itself fails without one; otherwise Options.Auth.ClientCert
+// makes the server answer UNAUTHORIZED instead.
 func (p *PKI) ServerTLS(requireClientCert bool) *tls.Config {
-	cfg := &tls.Config{Certificates: []tls.Certificate{p.Server}, MinVersion: tls.VersionTLS12}
+	pool := x509.NewCertPool()
+	pool.AddCert(p.CA)
+	cfg := &tls.Config{Certificates: []tls.Certificate{p.Server}, MinVersion: tls.VersionTLS12, ClientCAs: pool}
 	if requireClientCert {
-		pool := x509.NewCertPool()
-		pool.AddCert(p.CA)
-		cfg.ClientCAs = pool
 		cfg.ClientAuth = tls.RequireAndVerifyClientCert
 	}
 	return cfg

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -80,6 +81,7 @@ func New(opts Options) *Server {
 	s := &Server{opts: opts, stop: make(chan struct{}), collections: map[string]*Collection{},
 		results: map[string]*result{}, tokens: map[string]bool{}}
 	s.hs = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	s.hs.Config.ErrorLog = log.New(io.Discard, "", 0) // refused handshakes are expected in tests
 	if opts.TLS != nil {
 		cfg := opts.TLS.Clone()
 		if opts.Auth.ClientCert && cfg.ClientAuth == tls.NoClientCert {
