@@ -102,7 +102,6 @@ func diffLines(a, b string) string {
 	return "(equal lines)"
 }
 
-
 // dump renders a message as JSON for failure messages.
 func dump(m Message) string {
 	b, err := json.MarshalIndent(m, "", "  ")

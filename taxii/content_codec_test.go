@@ -1,0 +1,189 @@
+package taxii
+
+import (
+	"github.com/beevik/etree"
+
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// TestContentNamespaces checks that an XML payload comes out standalone: it
+// declares the namespaces declared only on ancestors, and it parses alone.
+func TestContentNamespaces(t *testing.T) {
+	tests := []struct {
+		name    string
+		msg     string
+		want    []string // substrings of the payload
+		notWant []string
+	}{{
+		name: "prefixes declared on the root",
+		msg: `<taxii_11:Inbox_Message xmlns:taxii_11="` + NS11 + `" xmlns:stix="urn:stix" xmlns:ind="urn:ind" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" message_id="1">
+<taxii_11:Content_Block><taxii_11:Content_Binding binding_id="b"/><taxii_11:Content><stix:Package><stix:I xsi:type="ind:T"/></stix:Package></taxii_11:Content></taxii_11:Content_Block></taxii_11:Inbox_Message>`,
+		want:    []string{`xmlns:stix="urn:stix"`, `xmlns:ind="urn:ind"`, `xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"`},
+		notWant: []string{NS11},
+	}, {
+		name: "default namespace of the message",
+		msg: `<Inbox_Message xmlns="` + NS11 + `" message_id="1">
+<Content_Block><Content_Binding binding_id="b"/><Content><Package xmlns="urn:stix"><Child/></Package></Content></Content_Block></Inbox_Message>`,
+		want:    []string{`<Package xmlns="urn:stix"><Child/></Package>`},
+		notWant: []string{NS11},
+	}, {
+		name: "payload in the TAXII default namespace keeps it",
+		msg: `<Inbox_Message xmlns="` + NS11 + `" message_id="1">
+<Content_Block><Content_Binding binding_id="b"/><Content><Odd/></Content></Content_Block></Inbox_Message>`,
+		want: []string{`<Odd xmlns="` + NS11 + `"/>`},
+	}, {
+		name: "TAXII prefix used inside the payload is declared",
+		msg: `<t:Inbox_Message xmlns:t="` + NS11 + `" message_id="1">
+<t:Content_Block><t:Content_Binding binding_id="b"/><t:Content><p:X xmlns:p="urn:p"><t:Y/></p:X></t:Content></t:Content_Block></t:Inbox_Message>`,
+		want: []string{`xmlns:t="` + NS11 + `"`, `xmlns:p="urn:p"`},
+	}, {
+		name: "nearest declaration wins",
+		msg: `<t:Inbox_Message xmlns:t="` + NS11 + `" xmlns:s="urn:outer" message_id="1">
+<t:Content_Block xmlns:s="urn:inner"><t:Content_Binding binding_id="b"/><t:Content><s:X/></t:Content></t:Content_Block></t:Inbox_Message>`,
+		want:    []string{`<s:X xmlns:s="urn:inner"/>`},
+		notWant: []string{"urn:outer"},
+	}}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := Unmarshal([]byte(tc.msg))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := m.(*InboxMessage).ContentBlocks[0]
+			if !b.ContentIsXML {
+				t.Fatalf("ContentIsXML = false for %q", b.Content)
+			}
+			for _, w := range tc.want {
+				if !bytes.Contains(b.Content, []byte(w)) {
+					t.Errorf("payload %s lacks %s", b.Content, w)
+				}
+			}
+			for _, w := range tc.notWant {
+				if bytes.Contains(b.Content, []byte(w)) {
+					t.Errorf("payload %s has %s", b.Content, w)
+				}
+			}
+			if _, err := parseFragment(b.Content); err != nil {
+				t.Errorf("payload does not parse alone: %v", err)
+			}
+			if p, ok := undeclaredPrefix(mustFragment(t, b.Content)); ok {
+				t.Errorf("payload uses undeclared prefix %q", p)
+			}
+		})
+	}
+}
+
+func mustFragment(t *testing.T, b []byte) []etree.Token {
+	t.Helper()
+	n, err := parseFragment(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestTextPayloadExact checks that text payloads survive byte for byte,
+// including CDATA, entities, carriage returns and surrounding whitespace.
+func TestTextPayloadExact(t *testing.T) {
+	payloads := []string{
+		"{\"a\": [1, 2], \"b\": \"<x> & y\"}",
+		"  base64==\n  more\n",
+		"line1\r\nline2\r",
+		"<STIX_Package>escaped</STIX_Package>",
+		"   ",
+		"tab\there ]]> end",
+	}
+	for _, p := range payloads {
+		in := &InboxMessage{ContentBlocks: []ContentBlock{{Binding: ContentBinding{ID: "urn:x"}, Content: []byte(p)}}}
+		b, err := Marshal(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := Unmarshal(b)
+		if err != nil {
+			t.Fatalf("%q: %v\n%s", p, err, b)
+		}
+		got := m.(*InboxMessage).ContentBlocks[0]
+		if string(got.Content) != p || got.ContentIsXML {
+			t.Errorf("payload %q came back as %q (xml=%v)", p, got.Content, got.ContentIsXML)
+		}
+	}
+	// CDATA in the input is read as its text.
+	msg := `<t:Inbox_Message xmlns:t="` + NS11 + `" message_id="1"><t:Content_Block><t:Content_Binding binding_id="b"/><t:Content>a<![CDATA[<b>&amp;]]>c</t:Content></t:Content_Block></t:Inbox_Message>`
+	m, err := Unmarshal([]byte(msg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(m.(*InboxMessage).ContentBlocks[0].Content); got != "a<b>&amp;c" {
+		t.Errorf("CDATA payload = %q", got)
+	}
+}
+
+// TestXMLPayloadRoundTrip checks that an XML payload with an XML
+// declaration is embedded and comes back as the same standalone document.
+func TestXMLPayloadRoundTrip(t *testing.T) {
+	doc := `<s:P xmlns:s="urn:s" id="1"><s:Q a="x&amp;y">t</s:Q></s:P>`
+	for _, in := range []string{doc, `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + doc} {
+		m := &PollResponse{InResponseTo: "1", CollectionName: "c", ContentBlocks: []ContentBlock{{
+			Binding: ContentBinding{ID: ContentSTIX12}, Content: []byte(in), ContentIsXML: true}}}
+		b, err := Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Unmarshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := string(got.(*PollResponse).ContentBlocks[0].Content); c != doc {
+			t.Errorf("payload = %s, want %s", c, doc)
+		}
+	}
+}
+
+func TestEncodeErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		m     Message
+		field string
+	}{
+		{"response without in_response_to", &StatusMessage{Type: StatusFailure}, "InResponseTo"},
+		{"status without type", &StatusMessage{InResponseTo: "1"}, "Type"},
+		{"1.0 id not numeric", &DiscoveryRequest{Version: V10, MessageID: "urn:x"}, "MessageID"},
+		{"1.0 has no PENDING", &StatusMessage{Version: V10, InResponseTo: "1", Type: StatusPending}, "Type"},
+		{"pending without details", &StatusMessage{InResponseTo: "1", Type: StatusPending}, "Details"},
+		{"poll without subscription or parameters", &PollRequest{CollectionName: "c"}, "Parameters"},
+		{"poll delivery without asynch", &PollRequest{CollectionName: "c", Parameters: &PollParameters{Delivery: &PushParameters{ProtocolBinding: "p", Address: "a", MessageBinding: "m"}}}, "Parameters"},
+		{"1.0 poll with query", &PollRequest{Version: V10, CollectionName: "c", Parameters: &PollParameters{Query: &Query{FormatID: "q"}}}, "Parameters"},
+		{"poll fulfillment in 1.0", &PollFulfillmentRequest{Version: V10, CollectionName: "c", ResultID: "r", ResultPartNumber: 1}, "Version"},
+		{"poll fulfillment without part", &PollFulfillmentRequest{CollectionName: "c", ResultID: "r"}, "ResultPartNumber"},
+		{"more without result id", &PollResponse{InResponseTo: "1", CollectionName: "c", More: true}, "ResultID"},
+		{"1.0 poll response without end", &PollResponse{Version: V10, InResponseTo: "1", CollectionName: "c"}, "InclusiveEnd"},
+		{"bad service type", &DiscoveryResponse{InResponseTo: "1", Services: []ServiceInstance{{Type: "X"}}}, "Services[0].Type"},
+		{"service without message binding", &DiscoveryResponse{InResponseTo: "1", Services: []ServiceInstance{{Type: ServicePoll, ServiceVersion: ServicesV11, ProtocolBinding: "p", Address: "a"}}}, "Services[0].MessageBindings"},
+		{"1.0 data set", &CollectionInformationResponse{Version: V10, InResponseTo: "1", Collections: []Collection{{Name: "c", Type: DataSet}}}, "Collections[0].Type"},
+		{"subtypes in 1.0", &InboxMessage{Version: V10, ContentBlocks: []ContentBlock{{Binding: ContentBinding{ID: "b", Subtypes: []string{"s"}}}}}, "ContentBlocks[0].Binding.Subtypes"},
+		{"payload not XML", &InboxMessage{ContentBlocks: []ContentBlock{{Binding: ContentBinding{ID: "b"}, Content: []byte("<a>"), ContentIsXML: true}}}, "ContentBlocks[0].Content"},
+		{"payload with undeclared prefix", &InboxMessage{ContentBlocks: []ContentBlock{{Binding: ContentBinding{ID: "b"}, Content: []byte("<s:a/>"), ContentIsXML: true}}}, "ContentBlocks[0].Content"},
+		{"payload with DOCTYPE", &InboxMessage{ContentBlocks: []ContentBlock{{Binding: ContentBinding{ID: "b"}, Content: []byte("<!DOCTYPE a><a/>"), ContentIsXML: true}}}, "ContentBlocks[0].Content"},
+		{"unsubscribe without id", &ManageCollectionSubscriptionRequest{CollectionName: "c", Action: ActionUnsubscribe}, "Action"},
+		{"bad query operator", &PollRequest{CollectionName: "c", Parameters: &PollParameters{Query: &Query{FormatID: QueryDefault10, Default: &DefaultQuery{TargetingExpressionID: "x", Criteria: Criteria{Operator: "and"}}}}}, "Parameters.Query.Default.Criteria.Operator"},
+		{"unknown version", &DiscoveryRequest{Version: 7}, "Version"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Marshal(tc.m)
+			ee, ok := err.(*EncodeError)
+			if !ok {
+				t.Fatalf("Marshal error = %v, want *EncodeError", err)
+			}
+			if ee.Field != tc.field {
+				t.Errorf("field = %q, want %q (%v)", ee.Field, tc.field, err)
+			}
+			if !strings.Contains(err.Error(), tc.field) {
+				t.Errorf("message %q does not name the field", err)
+			}
+		})
+	}
+}
