@@ -35,6 +35,14 @@ var capNamespaceBinding = map[string]string{
 // a CAP 1.1/1.2 alert by namespace. Anything else fails with an error
 // wrapping ErrUnknownBinding that says what was found.
 func DetectBinding(content []byte) (string, error) {
+	head := bytes.TrimSpace(bytes.TrimPrefix(content, []byte("\xef\xbb\xbf")))
+	if len(head) > 0 && head[0] != '<' {
+		kind := "text"
+		if head[0] == '{' || head[0] == '[' {
+			kind = "JSON (STIX 2 is not carried by TAXII 1.x content bindings)"
+		}
+		return "", fmt.Errorf("taxii: %w: the file is not XML but %s; name the content binding yourself", ErrUnknownBinding, kind)
+	}
 	d := xml.NewDecoder(bytes.NewReader(content))
 	d.Strict = true
 	for {
