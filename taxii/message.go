@@ -97,6 +97,8 @@ func Marshal(m Message) ([]byte, error) {
 	return e.finish(root)
 }
 
+// ID, TAXIIVersion and idPtr implement Message for every message type.
+
 func (m *DiscoveryRequest) ID() string                                { return m.MessageID }
 func (m *DiscoveryResponse) ID() string                               { return m.MessageID }
 func (m *CollectionInformationRequest) ID() string                    { return m.MessageID }
@@ -130,3 +132,41 @@ func (m *PollResponse) idPtr() *string                                { return &
 func (m *PollFulfillmentRequest) idPtr() *string                      { return &m.MessageID }
 func (m *InboxMessage) idPtr() *string                                { return &m.MessageID }
 func (m *StatusMessage) idPtr() *string                               { return &m.MessageID }
+
+// MessageName returns the root element name of m in its own version, for
+// example "Poll_Response", or "Feed_Information_Request" for a TAXII 1.0
+// CollectionInformationRequest.
+func MessageName(m Message) string {
+	v10 := m.TAXIIVersion() == V10
+	switch m.(type) {
+	case *StatusMessage:
+		return "Status_Message"
+	case *DiscoveryRequest:
+		return "Discovery_Request"
+	case *DiscoveryResponse:
+		return "Discovery_Response"
+	case *CollectionInformationRequest:
+		if v10 {
+			return "Feed_Information_Request"
+		}
+		return "Collection_Information_Request"
+	case *CollectionInformationResponse:
+		if v10 {
+			return "Feed_Information_Response"
+		}
+		return "Collection_Information_Response"
+	case *ManageCollectionSubscriptionRequest:
+		return "Subscription_Management_Request"
+	case *ManageCollectionSubscriptionResponse:
+		return "Subscription_Management_Response"
+	case *PollRequest:
+		return "Poll_Request"
+	case *PollResponse:
+		return "Poll_Response"
+	case *PollFulfillmentRequest:
+		return "Poll_Fulfillment"
+	case *InboxMessage:
+		return "Inbox_Message"
+	}
+	return ""
+}

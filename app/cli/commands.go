@@ -6,5 +6,6 @@ func commands() []Command {
 	return []Command{
 		versionCommand(),
 		helpCommand(),
+		inspectCommand(),
 	}
 }
