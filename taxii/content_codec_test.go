@@ -1,6 +1,7 @@
 package taxii
 
 import (
+	"errors"
 	"github.com/beevik/etree"
 
 	"bytes"
@@ -185,5 +186,21 @@ func TestEncodeErrors(t *testing.T) {
 				t.Errorf("message %q does not name the field", err)
 			}
 		})
+	}
+}
+
+func TestCharsets(t *testing.T) {
+	latin1 := []byte("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<t:Status_Message xmlns:t=\"" + NS11 + "\" message_id=\"1\" in_response_to=\"2\" status_type=\"FAILURE\"><t:Message>caf\xe9</t:Message></t:Status_Message>")
+	m, err := Unmarshal(latin1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.(*StatusMessage).Message; got != "café" {
+		t.Errorf("Latin-1 message = %q, want café", got)
+	}
+	ebcdic := []byte(`<?xml version="1.0" encoding="EBCDIC"?><t:Discovery_Request xmlns:t="` + NS11 + `" message_id="1"/>`)
+	var de *DecodeError
+	if _, err := Unmarshal(ebcdic); !errors.As(err, &de) || de.Kind != ErrNotXML || !strings.Contains(err.Error(), "EBCDIC") {
+		t.Errorf("unsupported encoding gave %v", err)
 	}
 }

@@ -68,7 +68,7 @@ func (d Decoder) Unmarshal(b []byte) (Message, error) {
 		return nil, err
 	}
 	doc := etree.NewDocument()
-	doc.ReadSettings = etree.ReadSettings{MaxDepth: d.maxDepth()}
+	doc.ReadSettings = etree.ReadSettings{MaxDepth: d.maxDepth(), CharsetReader: charsetReader}
 	if err := doc.ReadFromBytes(b); err != nil {
 		if errors.Is(err, etree.ErrMaxDepth) {
 			return nil, &DecodeError{Kind: ErrTooDeep, Detail: fmt.Sprintf("elements nest deeper than %d levels", d.maxDepth())}
@@ -151,6 +151,27 @@ func decoderFor(v Version, name string) decodeFunc {
 		}
 	}
 	return nil
+}
+
+// charsetReader accepts the encodings TAXII servers declare: UTF-8 (and its
+// ASCII subset) as is, ISO-8859-1 converted to UTF-8. Others are refused
+// with an error naming them.
+func charsetReader(charset string, r io.Reader) (io.Reader, error) {
+	switch strings.ToLower(charset) {
+	case "utf-8", "utf8", "us-ascii", "ascii":
+		return r, nil
+	case "iso-8859-1", "iso8859-1", "latin1", "latin-1":
+		b, err := io.ReadAll(r)
+		if err != nil {
+			return nil, err
+		}
+		runes := make([]rune, len(b))
+		for i, c := range b {
+			runes[i] = rune(c)
+		}
+		return strings.NewReader(string(runes)), nil
+	}
+	return nil, fmt.Errorf("unsupported character encoding %q (use UTF-8)", charset)
 }
 
 // checkProlog refuses a DOCTYPE before the root element. encoding/xml never
