@@ -35,6 +35,12 @@ type Options struct {
 	// answer, e.g. "http://localhost:9000" to imitate a server that
 	// advertises an address unusable from the client.
 	AdvertiseBase string
+	// Replay records each encoded poll part the first time it is sent and
+	// replays the recorded bytes for the same part later (message ids and
+	// result_id included), so benchmarks measure the client, not the
+	// server's encoder. The recording stays in memory: use it for small
+	// collections polled many times.
+	Replay bool
 	// InboxBindings, when set, are the content bindings the inbox accepts
 	// (advertised in discovery and enforced: others get UNSUPPORTED_CONTENT).
 	InboxBindings []string
@@ -71,6 +77,7 @@ type Server struct {
 	inbox         []*taxii.InboxMessage
 	subscriptions []*SubscriptionRecord
 	results       map[string]*result
+	recorded      map[string][]byte
 	tokens        map[string]bool
 	logins        int
 	nextID        int
@@ -79,7 +86,7 @@ type Server struct {
 // New starts a server on 127.0.0.1. Close it when done.
 func New(opts Options) *Server {
 	s := &Server{opts: opts, stop: make(chan struct{}), collections: map[string]*Collection{},
-		results: map[string]*result{}, tokens: map[string]bool{}}
+		results: map[string]*result{}, recorded: map[string][]byte{}, tokens: map[string]bool{}}
 	s.hs = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
 	s.hs.Config.ErrorLog = log.New(io.Discard, "", 0) // refused handshakes are expected in tests
 	if opts.TLS != nil {
@@ -234,12 +241,36 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request, step Step, script
 		s.misbehave(w, r, step, m)
 		return
 	}
+	key := s.replayKey(m)
+	if key != "" {
+		s.mu.Lock()
+		b := s.recorded[key]
+		s.mu.Unlock()
+		if b != nil {
+			writeTAXII(w, m.TAXIIVersion(), r.TLS != nil, b)
+			return
+		}
+	}
 	b, err := taxii.Marshal(m)
 	if err != nil {
 		writeHTML(w, http.StatusInternalServerError, "taxiitest: cannot encode reply: "+err.Error())
 		return
 	}
+	if key != "" {
+		s.mu.Lock()
+		s.recorded[key] = b
+		s.mu.Unlock()
+	}
 	writeTAXII(w, m.TAXIIVersion(), r.TLS != nil, b)
+}
+
+// replayKey identifies a poll part by its content, for Options.Replay.
+func (s *Server) replayKey(m taxii.Message) string {
+	pr, ok := m.(*taxii.PollResponse)
+	if !s.opts.Replay || !ok || len(pr.ContentBlocks) == 0 || pr.ContentBlocks[0].TimestampLabel == nil {
+		return ""
+	}
+	return fmt.Sprintf("%v|%s|%s|%d|%d|%v", pr.Version, pr.CollectionName, pr.ContentBlocks[0].TimestampLabel, len(pr.ContentBlocks), pr.ResultPartNumber, pr.More)
 }
 
 func writeTAXII(w http.ResponseWriter, v taxii.Version, https bool, b []byte) {
