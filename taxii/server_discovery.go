@@ -94,12 +94,13 @@ func (h *DiscoveryHandler) serve(w http.ResponseWriter, r *http.Request, ev *Inb
 		return reply{status: refuse(StatusBadMessage, nil,
 			"this is a Discovery service: it accepts Discovery_Request only, not %s", kindOf(msg))}
 	}
-	return reply{msg: &DiscoveryResponse{Version: ev.Version, InResponseTo: msg.ID(), Services: h.Services(r)}}
+	return reply{msg: &DiscoveryResponse{Version: ev.Version, InResponseTo: msg.ID(), Services: h.Services(r, ev.Version)}}
 }
 
 // Services returns the service instances the handler advertises in answer
-// to r: the inbox and the discovery service, for TAXII 1.1 and then 1.0.
-func (h *DiscoveryHandler) Services(r *http.Request) []ServiceInstance {
+// to r, written in version v: the inbox and the discovery service, for
+// TAXII 1.1 and then 1.0.
+func (h *DiscoveryHandler) Services(r *http.Request, v Version) []ServiceInstance {
 	inbox := h.InboxAddress
 	if inbox == "" {
 		p := h.InboxPath
@@ -113,26 +114,30 @@ func (h *DiscoveryHandler) Services(r *http.Request) []ServiceInstance {
 		self = requestBase(r) + r.URL.Path
 	}
 	var out []ServiceInstance
-	for _, v := range []Version{V11, V10} {
+	for _, sv := range []Version{V11, V10} {
+		cbs := h.ContentBindings
+		if sv == V10 || v == V10 {
+			cbs = withoutSubtypes(cbs)
+		}
 		out = append(out, ServiceInstance{
-			Type: ServiceInbox, ServiceVersion: v.Services(), Available: ptr(true),
-			ProtocolBinding: protocolOf(inbox), Address: inbox, MessageBindings: []string{v.MessageBinding()},
-			ContentBindings: bindingsFor(v, h.ContentBindings), Message: h.InboxMessage,
+			Type: ServiceInbox, ServiceVersion: sv.Services(), Available: ptr(true),
+			ProtocolBinding: protocolOf(inbox), Address: inbox, MessageBindings: []string{sv.MessageBinding()},
+			ContentBindings: cbs, Message: h.InboxMessage,
 		})
 		out = append(out, ServiceInstance{
-			Type: ServiceDiscovery, ServiceVersion: v.Services(), Available: ptr(true),
-			ProtocolBinding: protocolOf(self), Address: self, MessageBindings: []string{v.MessageBinding()},
+			Type: ServiceDiscovery, ServiceVersion: sv.Services(), Available: ptr(true),
+			ProtocolBinding: protocolOf(self), Address: self, MessageBindings: []string{sv.MessageBinding()},
 		})
 	}
 	return out
 }
 
-// bindingsFor adapts the accepted content bindings to v: TAXII 1.0 has no
-// subtypes, so a binding is listed by its ID alone (the 1.0 reading of
-// "this binding" is all of it, which is what a 1.0 sender can send).
-func bindingsFor(v Version, cbs []ContentBinding) []ContentBinding {
-	if v == V11 || len(cbs) == 0 {
-		return cbs
+// withoutSubtypes adapts the accepted content bindings to TAXII 1.0, which
+// has no subtypes: a binding is listed by its ID alone (a 1.0 sender cannot
+// claim a subtype, and the inbox accepts blocks that claim none).
+func withoutSubtypes(cbs []ContentBinding) []ContentBinding {
+	if len(cbs) == 0 {
+		return nil
 	}
 	out := make([]ContentBinding, 0, len(cbs))
 	for _, cb := range cbs {
