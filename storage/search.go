@@ -6,16 +6,20 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/dgraph-io/badger/v4"
 )
 
 // Search returns up to limit blocks whose content, title, binding or subtype
-// contains query, ignoring case, most recently seen first. It scans the
-// cache; callers depend only on this method, so an index can replace the
-// scan without changing them.
+// contains query, ignoring case, most recently seen first (which matches are
+// returned when more than limit exist is unspecified). It scans the cache,
+// split by hash range over the available cores; callers depend only on this
+// method, so an index can replace the scan without changing them.
 func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, error) {
 	if strings.TrimSpace(query) == "" {
 		return nil, errors.New("storage: search: empty query; type some text to look for")
@@ -23,9 +27,51 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, err
 	if limit <= 0 {
 		limit = 50
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("storage: search %q: %w", query, err)
+	}
 	q := bytes.ToLower([]byte(query))
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	var found atomic.Int64
+	results := make([][]BlockMeta, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := 256*w/workers, 256*(w+1)/workers
+		wg.Go(func() { results[w], errs[w] = s.searchRange(ctx, q, byte(lo), hi, limit, &found) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("storage: search %q: %w", query, mapErr(err))
+	}
 	var hits []Hit
+	for _, r := range results {
+		for _, m := range r {
+			hits = append(hits, Hit{Block: m})
+		}
+	}
+	slices.SortStableFunc(hits, func(a, b Hit) int { return b.Block.LastSeen.Compare(a.Block.LastSeen) })
+	hits = hits[:min(len(hits), limit)]
 	err := s.view(ctx, func(txn *badger.Txn) error {
+		for i := range hits {
+			var err error
+			if hits[i].Seen, err = sightingsOf(ctx, txn, hits[i].Block.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("storage: search %q: %w", query, err)
+	}
+	return hits, nil
+}
+
+// searchRange scans blocks whose hash starts with a byte in [lo, hi), until
+// found reaches limit.
+func (s *Store) searchRange(ctx context.Context, q []byte, lo byte, hi, limit int, found *atomic.Int64) ([]BlockMeta, error) {
+	var hits []BlockMeta
+	err := s.db.View(func(txn *badger.Txn) error {
 		mo := badger.DefaultIteratorOptions
 		mo.Prefix = []byte{pfxBlockMeta}
 		metas := txn.NewIterator(mo)
@@ -35,12 +81,15 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, err
 		co.PrefetchValues = false // content is read only when the labels do not match
 		contents := txn.NewIterator(co)
 		defer contents.Close()
-		contents.Rewind()
+		contents.Seek([]byte{pfxContent, lo})
 
 		var buf []byte
 		n := 0
-		for metas.Rewind(); metas.Valid() && len(hits) < limit; metas.Next() {
-			if n++; n%1024 == 0 {
+		for metas.Seek([]byte{pfxBlockMeta, lo}); metas.Valid(); metas.Next() {
+			if int(metas.Item().Key()[1]) >= hi || found.Load() >= int64(limit) {
+				return nil
+			}
+			if n++; n%256 == 0 {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
@@ -70,23 +119,26 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, err
 				}
 			}
 			if match {
-				hits = append(hits, Hit{Block: m})
-			}
-		}
-		for i := range hits {
-			var err error
-			if hits[i].Seen, err = sightingsOf(ctx, txn, hits[i].Block.ID); err != nil {
-				return err
+				hits = append(hits, m)
+				found.Add(1)
 			}
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("storage: search %q: %w", query, err)
-	}
-	slices.SortStableFunc(hits, func(a, b Hit) int { return b.Block.LastSeen.Compare(a.Block.LastSeen) })
-	return hits, nil
+	return hits, err
 }
+
+// lowerASCII maps ASCII upper-case letters to lower case and every other
+// byte to itself.
+var lowerASCII = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+		if 'A' <= i && i <= 'Z' {
+			t[i] = byte(i + 'a' - 'A')
+		}
+	}
+	return t
+}()
 
 // containsFold reports whether s contains the lower-case needle q, ignoring
 // case. ASCII text is folded into buf without allocating; other text falls
@@ -95,17 +147,16 @@ func containsFold(s, q []byte, buf *[]byte) bool {
 	if len(s) < len(q) {
 		return false
 	}
-	b := (*buf)[:0]
-	for _, c := range s {
+	if cap(*buf) < len(s) {
+		*buf = make([]byte, len(s), 2*len(s))
+	}
+	b := (*buf)[:len(s)]
+	for i, c := range s {
 		if c >= 0x80 {
 			return bytes.Contains(bytes.ToLower(s), q)
 		}
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		b = append(b, c)
+		b[i] = lowerASCII[c]
 	}
-	*buf = b
 	return bytes.Contains(b, q)
 }
 
