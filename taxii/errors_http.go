@@ -34,6 +34,7 @@ type HTTPError struct {
 	StatusCode  int    // HTTP status code, e.g. 200, 401, 502
 	ContentType string // the reply's Content-Type header
 	Body        []byte // the first HTTPBodyPrefix bytes of the reply body
+	Location    string // the Location header of a redirect, if any
 	Reason      string // what was wrong, in words
 	Err         error  // underlying cause (read or decode error), may be nil
 }
@@ -82,6 +83,11 @@ func (e *HTTPError) Explain() string {
 		return "The server's reply was larger than the configured size limit; poll a shorter time window or raise the limit."
 	case e.Reason == reasonTruncated:
 		return "The reply was cut off before it was complete (a proxy or the server dropped it); try again, or poll a shorter time window."
+	case e.StatusCode >= 300 && e.StatusCode < 400:
+		if e.Location != "" {
+			return fmt.Sprintf("The server redirects this address to %s; a TAXII request cannot follow redirects, so use that address instead.", e.Location)
+		}
+		return "The server redirects this address elsewhere; a TAXII request cannot follow redirects, so ask for the service's exact address."
 	case e.StatusCode == http.StatusProxyAuthRequired:
 		return "A proxy between you and the server wants you to log in; set the proxy credentials or use another network."
 	case e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden:

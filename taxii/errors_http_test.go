@@ -93,6 +93,7 @@ func TestNonTAXIIRepliesAreHTTPErrors(t *testing.T) {
 		{"406 plain text", taxiitest.Step{Fault: taxiitest.PlainHTTP}, 0, 406, "Accept header", "other TAXII version"},
 		{"truncated by proxy", taxiitest.Step{Fault: taxiitest.TruncateClean}, 0, 200, "<?xml", "cut off"},
 		{"body over the limit", taxiitest.Step{}, 512, 200, "<?xml", "size limit"},
+		{"redirect", taxiitest.Step{Fault: taxiitest.Raw, HTTPStatus: 301, ContentType: "text/html", Body: []byte("<html>Moved</html>")}, 0, 301, "Moved", "redirects"},
 		{"raw recorded reply", taxiitest.Step{Fault: taxiitest.Raw, HTTPStatus: 502, ContentType: "text/plain", Body: []byte("Bad Gateway")}, 0, 502, "Bad Gateway", "internal error"},
 	}
 	for _, tc := range tests {

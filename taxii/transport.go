@@ -180,7 +180,8 @@ func (c *Client) roundTrip(ctx context.Context, hc *http.Client, rawURL, kind st
 	ex.TLS = tlsInfo(res.TLS, !c.TLS.InsecureSkipVerify)
 	b, rerr := readCapped(res.Body, c.maxBody())
 	ex.ResponseBody, ex.Err = b, rerr
-	herr := &HTTPError{URL: ex.URL, StatusCode: res.StatusCode, ContentType: res.Header.Get("Content-Type"), Body: b[:min(len(b), HTTPBodyPrefix)]}
+	herr := &HTTPError{URL: ex.URL, StatusCode: res.StatusCode, ContentType: res.Header.Get("Content-Type"),
+		Location: res.Header.Get("Location"), Body: b[:min(len(b), HTTPBodyPrefix)]}
 	switch {
 	case errors.Is(rerr, ErrBodyTooLarge):
 		herr.Reason, herr.Err = reasonTooLarge, fmt.Errorf("%w (%d bytes)", ErrBodyTooLarge, c.maxBody())
