@@ -27,13 +27,13 @@ func BenchmarkIngest100k(b *testing.B) {
 	}
 	ctx := context.Background()
 	var disk int64
-	var elapsed time.Duration
+	var elapsed, cpu time.Duration
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		dir := b.TempDir()
 		s := openDir(b, dir)
 		b.StartTimer()
-		start := time.Now()
+		start, cpu0 := time.Now(), processCPU()
 		for p := 0; p < n; p += benchPart {
 			part := blocks[p : p+benchPart]
 			if _, err := s.CommitPart(ctx, "srv", "feed", part, part[len(part)-1].TimestampLabel); err != nil {
@@ -41,6 +41,7 @@ func BenchmarkIngest100k(b *testing.B) {
 			}
 		}
 		elapsed += time.Since(start)
+		cpu += processCPU() - cpu0
 		b.StopTimer()
 		if err := s.Close(); err != nil {
 			b.Fatal(err)
@@ -55,6 +56,7 @@ func BenchmarkIngest100k(b *testing.B) {
 	b.ReportMetric(float64(n)*float64(b.N)/elapsed.Seconds(), "blocks/s")
 	b.ReportMetric(float64(content)*float64(b.N)/elapsed.Seconds()/1e6, "MB/s")
 	b.ReportMetric(float64(elapsed.Nanoseconds())/float64(n*b.N)/1e3, "µs/block")
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(n*b.N)/1e3, "cpu-µs/block")
 	b.ReportMetric(float64(disk)/float64(content)/float64(b.N), "disk/content")
 	b.ReportMetric(float64(content)/float64(n), "bytes/block")
 }
@@ -171,6 +173,7 @@ func BenchmarkCache(b *testing.B) {
 			for _, q := range searches {
 				b.Run(q.name, func(b *testing.B) {
 					var hits int
+					cpu0 := processCPU()
 					for b.Loop() {
 						h, err := s.Search(ctx, q.query, 50)
 						if err != nil {
@@ -179,6 +182,7 @@ func BenchmarkCache(b *testing.B) {
 						hits = len(h)
 					}
 					b.ReportMetric(float64(hits), "hits")
+					b.ReportMetric(float64((processCPU()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
 					if q.name == "search-miss" {
 						b.ReportMetric(float64(content)/1e6/(b.Elapsed().Seconds()/float64(b.N)), "MB/s-scanned")
 					}
