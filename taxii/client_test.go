@@ -184,6 +184,15 @@ func TestExchangeLogRedactsCredentials(t *testing.T) {
 	if ex.Kind != "DiscoveryRequest" || ex.Attempt != 1 {
 		t.Errorf("kind %q attempt %d", ex.Kind, ex.Attempt)
 	}
+	dump := ex.Dump(40)
+	for _, want := range []string{"> POST " + srv.DiscoveryURL(), "> Authorization: Basic REDACTED", "> X-Taxii-Services: " + taxii.ServicesV11, "< HTTP 200 OK", "more bytes"} {
+		if !strings.Contains(dump, want) {
+			t.Errorf("dump lacks %q:\n%s", want, dump)
+		}
+	}
+	if strings.Contains(dump, "s3cret") || strings.Contains(dump, "k3y") {
+		t.Errorf("dump shows a credential:\n%s", dump)
+	}
 }
 
 func TestCancelViaContext(t *testing.T) {

@@ -1,7 +1,10 @@
 package taxii
 
 import (
+	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -36,7 +39,7 @@ type TLSInfo struct {
 	Subject     string
 	Issuer      string
 	NotAfter    time.Time
-	Fingerprint string // SHA-256 of the leaf certificate (DER), lowercase hex with colons
+	Fingerprint string // SHA-256 of the leaf certificate (DER), uppercase hex pairs with colons
 	Verified    bool   // false when verification was switched off for this server
 }
 
@@ -73,4 +76,45 @@ func redactValue(key, v string) string {
 		}
 	}
 	return Redacted
+}
+
+// Dump renders the exchange as HTTP-like text for --debug output and the
+// protocol inspector: request line, headers, body, then the reply. Bodies
+// longer than maxBody bytes are cut (0 keeps them whole).
+func (ex *Exchange) Dump(maxBody int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "> %s %s (%s, attempt %d, %s)\n", ex.Method, ex.URL, ex.Kind, ex.Attempt, ex.Duration.Round(time.Millisecond))
+	writeHeader(&b, "> ", ex.RequestHeader)
+	writeBody(&b, ex.RequestBody, maxBody)
+	if ex.StatusCode != 0 {
+		fmt.Fprintf(&b, "< HTTP %d %s\n", ex.StatusCode, http.StatusText(ex.StatusCode))
+		if ex.TLS != nil {
+			fmt.Fprintf(&b, "< (%s, certificate %s, SHA-256 %s, verified %v)\n", ex.TLS.Version, ex.TLS.Subject, ex.TLS.Fingerprint, ex.TLS.Verified)
+		}
+		writeHeader(&b, "< ", ex.ResponseHeader)
+		writeBody(&b, ex.ResponseBody, maxBody)
+	}
+	if ex.Err != nil {
+		fmt.Fprintf(&b, "! %v\n", ex.Err)
+	}
+	return b.String()
+}
+
+func writeHeader(b *strings.Builder, prefix string, h http.Header) {
+	for _, k := range slices.Sorted(maps.Keys(h)) {
+		for _, v := range h[k] {
+			fmt.Fprintf(b, "%s%s: %s\n", prefix, k, v)
+		}
+	}
+}
+
+func writeBody(b *strings.Builder, body []byte, maxBody int) {
+	if len(body) == 0 {
+		return
+	}
+	if maxBody > 0 && len(body) > maxBody {
+		fmt.Fprintf(b, "\n%s\n... (%d more bytes)\n\n", strings.ToValidUTF8(string(body[:maxBody]), "?"), len(body)-maxBody)
+		return
+	}
+	fmt.Fprintf(b, "\n%s\n\n", strings.TrimRight(strings.ToValidUTF8(string(body), "?"), "\n"))
 }
