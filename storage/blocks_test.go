@@ -338,3 +338,40 @@ func TestNames(t *testing.T) {
 		t.Errorf("ab/c lists a/bc's blocks")
 	}
 }
+
+// TestConcurrentCommits runs syncs of overlapping feeds at once: they race
+// on the shared counters and on known blocks, so transactions conflict and
+// retry; the result must be exact.
+func TestConcurrentCommits(t *testing.T) {
+	ctx := context.Background()
+	s := newMem(t)
+	const workers, parts, size = 4, 10, 20
+	errs := make(chan error, workers)
+	for w := range workers {
+		go func() {
+			var err error
+			for p := 0; p < parts && err == nil; p++ {
+				// Worker w's feed starts at w*100: neighbours share 100 blocks.
+				b := feedBlocks(w*100, p*size, p*size+size)
+				_, err = s.CommitPart(ctx, "srv", fmt.Sprintf("feed%d", w), b, b[len(b)-1].TimestampLabel)
+			}
+			errs <- err
+		}()
+	}
+	for range workers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Content seeds cover [0, 100*(workers-1)+parts*size) = [0, 500).
+	if want := int64(100*(workers-1) + parts*size); st.Blocks != want || st.Sightings != workers*parts*size {
+		t.Errorf("stats %+v; want %d blocks and %d sightings", st, want, workers*parts*size)
+	}
+	if err := s.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -251,7 +252,8 @@ func (s *Store) update(ctx context.Context, fn func(txn *badger.Txn) error) erro
 		}
 		err := s.db.Update(fn)
 		if errors.Is(err, badger.ErrConflict) && attempt < maxConflictRetries {
-			time.Sleep(time.Duration(attempt+1) * time.Millisecond)
+			backoff := time.Duration(attempt+1) * time.Millisecond
+			time.Sleep(backoff + rand.N(backoff)) // jitter, so racing writers spread out
 			continue
 		}
 		return mapErr(err)
