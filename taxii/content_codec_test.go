@@ -2,7 +2,6 @@ package taxii
 
 import (
 	"errors"
-	"github.com/beevik/etree"
 
 	"bytes"
 	"strings"
@@ -66,23 +65,11 @@ func TestContentNamespaces(t *testing.T) {
 					t.Errorf("payload %s has %s", b.Content, w)
 				}
 			}
-			if _, err := parseFragment(b.Content); err != nil {
-				t.Errorf("payload does not parse alone: %v", err)
-			}
-			if p, ok := undeclaredPrefix(mustFragment(t, b.Content)); ok {
-				t.Errorf("payload uses undeclared prefix %q", p)
+			if _, err := checkXML(b.Content); err != nil {
+				t.Errorf("payload is not standalone: %v", err)
 			}
 		})
 	}
-}
-
-func mustFragment(t *testing.T, b []byte) []etree.Token {
-	t.Helper()
-	n, err := parseFragment(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 // TestTextPayloadExact checks that text payloads survive byte for byte,
@@ -202,5 +189,36 @@ func TestCharsets(t *testing.T) {
 	var de *DecodeError
 	if _, err := Unmarshal(ebcdic); !errors.As(err, &de) || de.Kind != ErrNotXML || !strings.Contains(err.Error(), "EBCDIC") {
 		t.Errorf("unsupported encoding gave %v", err)
+	}
+}
+
+func TestCheckXML(t *testing.T) {
+	good := []string{
+		`<a/>`,
+		"\xef\xbb\xbf<?xml version=\"1.0\"?>\n<a xmlns:p=\"urn:p\"><p:b p:c=\"1\"/></a>",
+		`<!-- note --><a/><b/>`,
+		`<a><![CDATA[<x>]]></a>`,
+	}
+	for _, g := range good {
+		if _, err := checkXML([]byte(g)); err != nil {
+			t.Errorf("checkXML(%q): %v", g, err)
+		}
+	}
+	bad := map[string]string{
+		`<a></b>`:                         "end tag",
+		`x<a/>`:                           "text outside",
+		`<a>`:                             "not closed",
+		``:                                "no XML element",
+		`<p:a/>`:                          `prefix "p"`,
+		`<a p:x="1"/>`:                    `prefix "p"`,
+		`<a><p:b xmlns:p="u"/><p:c/></a>`: `prefix "p"`,
+		`<!DOCTYPE a><a/>`:                "DOCTYPE",
+		`<a>&nbsp;</a>`:                   "not well-formed",
+		`<a/><?xml version="1.0"?>`:       "misplaced",
+	}
+	for in, want := range bad {
+		if _, err := checkXML([]byte(in)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("checkXML(%q) = %v, want an error with %q", in, err, want)
+		}
 	}
 }

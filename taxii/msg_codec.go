@@ -2,6 +2,7 @@ package taxii
 
 import (
 	"bytes"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"strconv"
@@ -160,7 +161,9 @@ func (e *encoder) extendedHeaders(parent *etree.Element, hs []ExtendedHeader) er
 	return nil
 }
 
-// finish indents the document, attaches the pending XML and serializes it.
+// finish indents the document, serializes it and splices in the pending XML
+// payloads and signatures, byte for byte, after checking each is well-formed
+// and declares every prefix it uses.
 func (e *encoder) finish(root *etree.Element) ([]byte, error) {
 	doc := etree.NewDocument()
 	doc.WriteSettings = writeSettings
@@ -170,65 +173,132 @@ func (e *encoder) finish(root *etree.Element) ([]byte, error) {
 	is.Spaces = 2
 	is.PreserveLeafWhitespace = true
 	doc.IndentWithSettings(is)
-	for _, p := range e.pending {
-		nodes, err := parseFragment(p.data)
+	payloads := make([][]byte, len(e.pending))
+	extra := 0
+	for i, p := range e.pending {
+		data, err := checkXML(p.data)
 		if err != nil {
-			return nil, e.errf(p.field, "not well-formed XML: %v", err)
+			return nil, e.errf(p.field, "%v", err)
 		}
-		if prefix, ok := undeclaredPrefix(nodes); ok {
-			return nil, e.errf(p.field, "XML uses namespace prefix %q without declaring it", prefix)
-		}
+		payloads[i] = data
+		extra += len(data)
+		marker := etree.NewComment(markerText(i))
 		if p.placeholder != nil {
-			i := p.placeholder.Index()
-			for j, n := range nodes {
-				p.parent.InsertChildAt(i+j, n)
-			}
+			p.parent.InsertChildAt(p.placeholder.Index(), marker)
 			p.parent.RemoveChild(p.placeholder)
-			continue
-		}
-		for _, n := range nodes {
-			p.parent.AddChild(n)
+		} else {
+			p.parent.AddChild(marker)
 		}
 	}
 	var buf bytes.Buffer
 	if _, err := doc.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("taxii: encode %s: %w", e.msg, err)
 	}
-	buf.WriteByte('\n')
-	return buf.Bytes(), nil
+	if len(payloads) == 0 {
+		buf.WriteByte('\n')
+		return buf.Bytes(), nil
+	}
+	// The markers are in document order: pending entries are created top-down.
+	// Text is escaped and payloads are spliced after the search, so nothing
+	// else in the output can look like a marker.
+	src := buf.Bytes()
+	out := make([]byte, 0, len(src)+extra+1)
+	pos := 0
+	for i, data := range payloads {
+		m := []byte("<!--" + markerText(i) + "-->")
+		j := bytes.Index(src[pos:], m)
+		if j < 0 {
+			return nil, fmt.Errorf("taxii: encode %s: internal error: payload marker %d lost", e.msg, i)
+		}
+		out = append(out, src[pos:pos+j]...)
+		out = append(out, data...)
+		pos += j + len(m)
+	}
+	out = append(out, src[pos:]...)
+	return append(out, '\n'), nil
 }
 
-// parseFragment parses XML (a document or a sequence of elements) and returns
-// its top-level elements and character data, detached.
-func parseFragment(data []byte) ([]etree.Token, error) {
-	data = skipXMLDecl(data)
-	doc := etree.NewDocument()
-	r := io.MultiReader(strings.NewReader("<w>"), bytes.NewReader(data), strings.NewReader("</w>"))
-	if _, err := doc.ReadFrom(r); err != nil {
-		return nil, err
+func markerText(i int) string { return "taxii-payload-" + strconv.Itoa(i) }
+
+// checkXML checks that data is one or more well-formed XML elements (an XML
+// declaration and surrounding whitespace or comments allowed) that declare
+// every namespace prefix they use, and returns it without the declaration.
+func checkXML(data []byte) ([]byte, error) {
+	data = bytes.TrimSpace(skipXMLDecl(data))
+	d := xml.NewDecoder(bytes.NewReader(data))
+	d.Strict = true
+	type frame struct {
+		name     xml.Name
+		declared map[string]bool
 	}
-	w := doc.Root()
-	if w == nil || len(doc.ChildElements()) != 1 {
-		return nil, fmt.Errorf("not a sequence of elements")
-	}
-	var out []etree.Token
-	for _, c := range append([]etree.Token(nil), w.Child...) {
-		switch c := c.(type) {
-		case *etree.Element:
-			w.RemoveChild(c)
-			out = append(out, c)
-		case *etree.CharData:
-			if !c.IsWhitespace() {
-				return nil, fmt.Errorf("text outside the XML elements")
+	var stack []frame
+	declared := func(p string) bool {
+		if p == "" || p == "xml" || p == "xmlns" {
+			return true
+		}
+		for i := len(stack) - 1; i >= 0; i-- {
+			if stack[i].declared[p] {
+				return true
 			}
-		case *etree.Directive:
-			return nil, fmt.Errorf("a DOCTYPE or other directive")
+		}
+		return false
+	}
+	elements := 0
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("not well-formed XML: %w", err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			f := frame{name: t.Name}
+			for _, a := range t.Attr {
+				if a.Name.Space == "xmlns" {
+					if f.declared == nil {
+						f.declared = map[string]bool{}
+					}
+					f.declared[a.Name.Local] = true
+				}
+			}
+			stack = append(stack, f)
+			if !declared(t.Name.Space) {
+				return nil, fmt.Errorf("XML uses namespace prefix %q without declaring it", t.Name.Space)
+			}
+			for _, a := range t.Attr {
+				if !declared(a.Name.Space) {
+					return nil, fmt.Errorf("XML uses namespace prefix %q without declaring it", a.Name.Space)
+				}
+			}
+			if len(stack) == 1 {
+				elements++
+			}
+		case xml.EndElement:
+			if len(stack) == 0 || stack[len(stack)-1].name != t.Name {
+				return nil, fmt.Errorf("not well-formed XML: unexpected end tag </%s>", t.Name.Local)
+			}
+			stack = stack[:len(stack)-1]
+		case xml.CharData:
+			if len(stack) == 0 && len(bytes.TrimSpace(t)) > 0 {
+				return nil, fmt.Errorf("not well-formed XML: text outside the elements")
+			}
+		case xml.Directive:
+			return nil, fmt.Errorf("a DOCTYPE or other directive is not allowed")
+		case xml.ProcInst:
+			if strings.EqualFold(t.Target, "xml") {
+				return nil, fmt.Errorf("not well-formed XML: misplaced XML declaration")
+			}
 		}
 	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("no element")
+	if len(stack) > 0 {
+		return nil, fmt.Errorf("not well-formed XML: <%s> is not closed", stack[len(stack)-1].name.Local)
 	}
-	return out, nil
+	if elements == 0 {
+		return nil, fmt.Errorf("no XML element")
+	}
+	return data, nil
 }
 
 // skipXMLDecl drops a leading BOM, whitespace and XML declaration.
@@ -241,51 +311,6 @@ func skipXMLDecl(b []byte) []byte {
 		}
 	}
 	return b
-}
-
-// undeclaredPrefix reports a namespace prefix used in the trees but declared
-// nowhere on the way from its use to the top.
-func undeclaredPrefix(nodes []etree.Token) (string, bool) {
-	type item struct {
-		el    *etree.Element
-		scope map[string]bool
-	}
-	var stack []item
-	for _, n := range nodes {
-		if el, ok := n.(*etree.Element); ok {
-			stack = append(stack, item{el, nil})
-		}
-	}
-	for len(stack) > 0 {
-		it := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		scope := it.scope
-		for _, a := range it.el.Attr {
-			if a.Space == "xmlns" {
-				next := make(map[string]bool, len(scope)+1)
-				for k := range scope {
-					next[k] = true
-				}
-				next[a.Key] = true
-				scope = next
-			}
-		}
-		used := func(p string) bool { return p == "" || p == "xml" || p == "xmlns" || scope[p] }
-		if !used(it.el.Space) {
-			return it.el.Space, true
-		}
-		for _, a := range it.el.Attr {
-			if !used(a.Space) {
-				return a.Space, true
-			}
-		}
-		for _, c := range it.el.Child {
-			if ce, ok := c.(*etree.Element); ok {
-				stack = append(stack, item{ce, scope})
-			}
-		}
-	}
-	return "", false
 }
 
 func formatBool(b bool) string {
