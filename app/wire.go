@@ -1,0 +1,88 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+
+	"github.com/taxii-workstation/taxii-workstation/storage"
+)
+
+// CacheDirName is the cache's folder inside the data directory.
+const CacheDirName = "cache"
+
+// OpenOptions tune OpenDataDir.
+type OpenOptions struct {
+	// Logger receives the core's and the cache's log; nil discards.
+	Logger *slog.Logger
+	// SecretsFallbackFile, when set, keeps secrets in that file if no OS
+	// keyring is reachable (see storage.FallbackWarning). Set it only after
+	// the user opted in.
+	SecretsFallbackFile string
+}
+
+// Opened is an App over a cache on disk; Close closes both.
+type Opened struct {
+	*App
+	store *storage.Store
+}
+
+// Close stops the core's jobs, then closes the cache.
+func (o *Opened) Close() error {
+	return errors.Join(o.App.Close(), o.store.Close())
+}
+
+// OpenDataDir opens the cache in dataDir and builds the application core over
+// it, with secrets in the OS keyring and the real TAXII client. It is the
+// composition used by both the window and the command line.
+func OpenDataDir(ctx context.Context, dataDir string, o OpenOptions) (*Opened, error) {
+	var logf func(string, ...any)
+	if o.Logger != nil {
+		logf = func(format string, args ...any) { o.Logger.Warn(fmt.Sprintf(format, args...)) }
+	}
+	store, err := storage.Open(ctx, filepath.Join(dataDir, CacheDirName), storage.Options{Logf: logf})
+	if err != nil {
+		return nil, err
+	}
+	core, err := New(Deps{
+		Store:   store,
+		Secrets: keyringSecrets{storage.NewSecrets(storage.SecretsOptions{FallbackFile: o.SecretsFallbackFile})},
+		Logger:  o.Logger,
+	})
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	return &Opened{App: core, store: store}, nil
+}
+
+// keyringService names the workstation's entries in the OS keyring.
+const keyringService = "TAXII Workstation"
+
+// keyringSecrets adapts storage.Secrets to the core's Secrets: one keyring
+// entry per (profile, key), and a missing secret reads as "".
+type keyringSecrets struct{ s *storage.Secrets }
+
+func (k keyringSecrets) account(profile, key string) string { return profile + "/" + key }
+
+func (k keyringSecrets) Get(profile, key string) (string, error) {
+	v, err := k.s.Get(context.Background(), keyringService, k.account(profile, key))
+	if errors.Is(err, storage.ErrNotFound) {
+		return "", nil
+	}
+	return v, err
+}
+
+func (k keyringSecrets) Set(profile, key, value string) error {
+	return k.s.Set(context.Background(), keyringService, k.account(profile, key), value)
+}
+
+func (k keyringSecrets) Delete(profile, key string) error {
+	err := k.s.Delete(context.Background(), keyringService, k.account(profile, key))
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil
+	}
+	return err
+}
