@@ -46,13 +46,14 @@ type DiscoveryHandler struct {
 	InboxMessage string
 	// Authenticator, when set, must accept the requester; nil answers anyone.
 	Authenticator Authenticator
-	// OnEvent, when set, receives an event per request (Blocks is 0).
-	OnEvent func(InboxEvent)
+	// OnEvent, when set, receives an event per request (see
+	// InboxHandler.OnEvent); Blocks is always 0.
+	OnEvent func(ServerEvent)
 }
 
 // ServeHTTP implements http.Handler.
 func (h *DiscoveryHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ev := InboxEvent{Time: time.Now(), Sender: senderOf(r), Version: requestVersion(r.Header)}
+	ev := ServerEvent{Service: ServiceDiscovery, Time: time.Now(), Sender: senderOf(r), Version: requestVersion(r.Header)}
 	rp := h.serve(w, r, &ev)
 	writeReply(w, r, ev.Version, ev.MessageID, rp)
 	if h.OnEvent != nil {
@@ -68,7 +69,7 @@ func (h *DiscoveryHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (h *DiscoveryHandler) serve(w http.ResponseWriter, r *http.Request, ev *InboxEvent) reply {
+func (h *DiscoveryHandler) serve(w http.ResponseWriter, r *http.Request, ev *ServerEvent) reply {
 	if r.Method != http.MethodPost {
 		return reply{code: http.StatusMethodNotAllowed, status: refuse(StatusBadMessage, nil,
 			"method %s is not allowed: TAXII messages are sent with POST", r.Method)}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -61,10 +62,12 @@ type RateLimiter interface {
 	Allow(s Sender) (ok bool, retryAfter time.Duration)
 }
 
-// InboxEvent describes one request to the inbox, accepted or not, for a
-// live log. Nothing in it is secret: passwords never reach it.
-type InboxEvent struct {
-	Time         time.Time // when the request arrived
+// ServerEvent describes one request to the inbox or the discovery service,
+// accepted or not, for a live log. Nothing in it is secret: passwords never
+// reach it.
+type ServerEvent struct {
+	Service      ServiceType // ServiceInbox or ServiceDiscovery
+	Time         time.Time   // when the request arrived
 	Duration     time.Duration
 	Sender       Sender
 	MessageID    string     // "" when the body was not decoded
@@ -157,7 +160,7 @@ type InboxHandler struct {
 	// OnEvent, when set, receives an event for every request after the reply
 	// was written. It is called on the request's goroutine, concurrently;
 	// keep it fast (hand off to a channel for a GUI log).
-	OnEvent func(InboxEvent)
+	OnEvent func(ServerEvent)
 
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
@@ -179,7 +182,7 @@ func (h *InboxHandler) now() time.Time {
 
 // ServeHTTP implements http.Handler.
 func (h *InboxHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ev := InboxEvent{Time: h.now(), Sender: senderOf(r), Version: requestVersion(r.Header)}
+	ev := ServerEvent{Service: ServiceInbox, Time: h.now(), Sender: senderOf(r), Version: requestVersion(r.Header)}
 	rp := h.serve(w, r, &ev)
 	if rp.code == 0 {
 		rp.code = http.StatusOK
@@ -194,7 +197,7 @@ func (h *InboxHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // serve runs the checks and the receiver; ev collects what is learned.
-func (h *InboxHandler) serve(w http.ResponseWriter, r *http.Request, ev *InboxEvent) reply {
+func (h *InboxHandler) serve(w http.ResponseWriter, r *http.Request, ev *ServerEvent) reply {
 	if r.Method != http.MethodPost {
 		return reply{code: http.StatusMethodNotAllowed, status: refuse(StatusBadMessage, nil,
 			"method %s is not allowed: TAXII messages are sent with POST", r.Method)}
@@ -228,7 +231,7 @@ func (h *InboxHandler) serve(w http.ResponseWriter, r *http.Request, ev *InboxEv
 		return reply{status: decodeRefusal(err)}
 	}
 	ev.Version, ev.MessageID = msg.TAXIIVersion(), msg.ID()
-	if claimed := r.Header.Get("X-TAXII-Content-Type"); claimed != "" && claimed != ev.Version.MessageBinding() {
+	if claimed := strings.TrimSpace(r.Header.Get("X-TAXII-Content-Type")); claimed != "" && claimed != ev.Version.MessageBinding() {
 		return reply{status: refuse(StatusBadMessage, nil,
 			"X-TAXII-Content-Type says %s but the body is a TAXII %s message; send matching headers", claimed, ev.Version)}
 	}
@@ -270,9 +273,4 @@ func receiveRefusal(err error) *Refusal {
 		return &out
 	}
 	return refuse(StatusFailure, err, "the content could not be stored; none of it was kept, send it again later")
-}
-
-// String names the handler's configuration for logs.
-func (h *InboxHandler) String() string {
-	return fmt.Sprintf("TAXII inbox (destinations %q, %d content bindings, max %d bytes)", h.Destinations, len(h.ContentBindings), h.maxBytes())
 }

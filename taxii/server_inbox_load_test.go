@@ -80,8 +80,8 @@ func TestInboxConcurrentPushersLoseNothing(t *testing.T) {
 // deadline is what bounds it), and nothing is stored.
 func TestSlowSenderIsCutOffByReadTimeout(t *testing.T) {
 	recv := &memReceiver{}
-	events := make(chan taxii.InboxEvent, 1)
-	srv := httptest.NewUnstartedServer(&taxii.InboxHandler{Receiver: recv, OnEvent: func(e taxii.InboxEvent) { events <- e }})
+	events := make(chan taxii.ServerEvent, 1)
+	srv := httptest.NewUnstartedServer(&taxii.InboxHandler{Receiver: recv, OnEvent: func(e taxii.ServerEvent) { events <- e }})
 	srv.Config.ReadHeaderTimeout = 200 * time.Millisecond
 	srv.Config.ReadTimeout = 300 * time.Millisecond
 	srv.Start()

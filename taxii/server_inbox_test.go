@@ -74,13 +74,13 @@ func TestInboxPushIsStoredAndAnsweredSuccess(t *testing.T) {
 	for _, v := range []taxii.Version{taxii.V11, taxii.V10} {
 		t.Run(v.String(), func(t *testing.T) {
 			recv := &memReceiver{}
-			var events []taxii.InboxEvent
+			var events []taxii.ServerEvent
 			var mu sync.Mutex
 			h := &taxii.InboxHandler{
 				Receiver:        recv,
 				Destinations:    []string{"partner-feed", "other"},
 				ContentBindings: []taxii.ContentBinding{{ID: taxii.ContentSTIX12}, {ID: taxii.ContentSTIX111}},
-				OnEvent:         func(e taxii.InboxEvent) { mu.Lock(); events = append(events, e); mu.Unlock() },
+				OnEvent:         func(e taxii.ServerEvent) { mu.Lock(); events = append(events, e); mu.Unlock() },
 			}
 			srv := startInbox(t, h, nil)
 			c := inboxClient(nil, taxii.Auth{})
@@ -257,8 +257,8 @@ func TestInboxReceiverErrorIsFailure(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var ev taxii.InboxEvent
-			h := &taxii.InboxHandler{Receiver: &memReceiver{err: tc.err}, OnEvent: func(e taxii.InboxEvent) { ev = e }}
+			var ev taxii.ServerEvent
+			h := &taxii.InboxHandler{Receiver: &memReceiver{err: tc.err}, OnEvent: func(e taxii.ServerEvent) { ev = e }}
 			srv := startInbox(t, h, nil)
 			rc, err := inboxClient(nil, taxii.Auth{}).Push(context.Background(), srv.URL, &taxii.InboxMessage{ContentBlocks: []taxii.ContentBlock{stixBlock(1)}})
 			var se *taxii.StatusError
