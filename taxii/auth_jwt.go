@@ -62,7 +62,7 @@ func (c *Client) login(ctx context.Context, hc *http.Client) (string, error) {
 		req.Header.Set(k, v)
 	}
 	ex := &Exchange{Start: time.Now(), Attempt: 1, Kind: "jwt-login", Method: req.Method, URL: redactURL(j.URL),
-		RequestHeader: redactHeader(req.Header, c.Auth.secretHeaders()), RequestBody: []byte(`{"username": "` + Redacted + `", "password": "` + Redacted + `"}`)}
+		RequestHeader: req.Header, RequestBody: []byte(`{"username": "` + Redacted + `", "password": "` + Redacted + `"}`)}
 	defer c.logExchange(ex)
 	res, err := hc.Do(req)
 	if err != nil {
@@ -71,7 +71,7 @@ func (c *Client) login(ctx context.Context, hc *http.Client) (string, error) {
 	}
 	defer res.Body.Close()
 	b, err := readCapped(res.Body, 1<<20)
-	ex.StatusCode, ex.ResponseHeader, ex.Err = res.StatusCode, redactHeader(res.Header, nil), err
+	ex.StatusCode, ex.ResponseHeader, ex.Err = res.StatusCode, res.Header, err
 	ex.ResponseBody = []byte(Redacted) // the token is a credential
 	if err != nil {
 		return "", fmt.Errorf("taxii: %w: read reply from %s: %w", ErrLogin, ex.URL, err)

@@ -3,7 +3,9 @@ package taxii
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
+	"iter"
 	"time"
 )
 
@@ -242,13 +244,15 @@ func (p *poller) wait(ctx context.Context, m *StatusMessage) (Message, error) {
 	timer := time.NewTimer(total)
 	defer timer.Stop()
 	for {
-		p.progress(PollProgress{Event: PollWaiting, Part: 1, ResultID: id, Remaining: max(time.Until(deadline), 0).Round(time.Second), Total: total})
+		p.progress(PollProgress{Event: PollWaiting, Part: max(p.want, 1), ResultID: id, Remaining: max(time.Until(deadline), 0).Round(time.Second), Total: total})
 		select {
 		case <-ctx.Done():
 			return nil, fmt.Errorf("taxii: poll %s: stopped while waiting for result %s: %w", p.res.CollectionName, id, ctx.Err())
 		case <-timer.C:
-			p.want = 1
-			return &PollFulfillmentRequest{Version: p.c.version(), CollectionName: p.res.CollectionName, ResultID: id, ResultPartNumber: 1}, nil
+			// Ask again for the part that was pending: part 1 after the poll
+			// itself, or the part a fulfillment asked for.
+			p.want = max(p.want, 1)
+			return &PollFulfillmentRequest{Version: p.c.version(), CollectionName: p.res.CollectionName, ResultID: id, ResultPartNumber: p.want}, nil
 		case <-tick.C:
 		}
 	}
@@ -289,4 +293,31 @@ func partSum(m *PollResponse) [32]byte {
 	var s [32]byte
 	copy(s[:], h.Sum(nil))
 	return s
+}
+
+// errStopParts ends a Poll whose PollParts consumer stopped iterating.
+var errStopParts = errors.New("taxii: poll parts: consumer stopped")
+
+// PollParts is Poll as an iterator over the parts of the result, for range
+// loops: each part is yielded as it arrives, and an error, if any, is yielded
+// last with a nil part. Breaking out of the loop stops the poll.
+// opts.OnPart, if set, is called before each part is yielded.
+func (c *Client) PollParts(ctx context.Context, rawURL string, req *PollRequest, opts PollOptions) iter.Seq2[*PollResponse, error] {
+	return func(yield func(*PollResponse, error) bool) {
+		o := opts
+		o.OnPart = func(p *PollResponse) error {
+			if opts.OnPart != nil {
+				if err := opts.OnPart(p); err != nil {
+					return err
+				}
+			}
+			if !yield(p, nil) {
+				return errStopParts
+			}
+			return nil
+		}
+		if _, err := c.Poll(ctx, rawURL, req, o); err != nil && !errors.Is(err, errStopParts) {
+			yield(nil, err)
+		}
+	}
 }

@@ -248,3 +248,58 @@ func TestPollStatusErrors(t *testing.T) {
 		t.Fatalf("error %v, want NOT_FOUND for nope", err)
 	}
 }
+
+func TestPollPartsIterator(t *testing.T) {
+	srv := newServer(t, taxiitest.Options{})
+	srv.AddCollection(taxiitest.Collection{Name: "feed", Blocks: 100, PartSize: 10})
+	c := fastClient()
+	n := 0
+	for part, err := range c.PollParts(context.Background(), srv.PollURL(), &taxii.PollRequest{CollectionName: "feed"}, taxii.PollOptions{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if part.ResultPartNumber != n {
+			t.Fatalf("part %d arrived as number %d", n, part.ResultPartNumber)
+		}
+		if n == 3 {
+			break // stops the poll: no more fulfillment requests
+		}
+	}
+	if n != 3 || srv.Count("PollFulfillmentRequest") != 2 {
+		t.Fatalf("%d parts seen, %d fulfillments sent", n, srv.Count("PollFulfillmentRequest"))
+	}
+	var last error
+	for _, err := range c.PollParts(context.Background(), srv.PollURL(), &taxii.PollRequest{CollectionName: "missing"}, taxii.PollOptions{}) {
+		last = err
+	}
+	var se *taxii.StatusError
+	if !errors.As(last, &se) || se.Type != taxii.StatusNotFound {
+		t.Fatalf("error %v", last)
+	}
+}
+
+// A server may answer PENDING to a fulfillment in the middle of a result;
+// the client waits and asks for the same part again.
+func TestPollPendingMidResult(t *testing.T) {
+	srv := newServer(t, taxiitest.Options{})
+	srv.AddCollection(taxiitest.Collection{Name: "feed", Blocks: 30, PartSize: 10})
+	srv.Script(taxiitest.Step{Kind: "PollFulfillmentRequest", Status: taxii.StatusPending,
+		Details: map[string][]string{taxii.DetailEstimatedWait: {"5"}, taxii.DetailResultID: {"result-1"}, taxii.DetailWillPush: {"false"}}})
+	res, err := fastClient().Poll(context.Background(), srv.PollURL(), &taxii.PollRequest{CollectionName: "feed"}, taxii.PollOptions{MaxPendingWait: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Blocks != 30 || res.Parts != 3 {
+		t.Fatalf("%d blocks in %d parts", res.Blocks, res.Parts)
+	}
+	var asked []int
+	for _, r := range srv.Requests() {
+		if f, ok := r.Message.(*taxii.PollFulfillmentRequest); ok {
+			asked = append(asked, f.ResultPartNumber)
+		}
+	}
+	if fmt.Sprint(asked) != "[2 2 3]" {
+		t.Fatalf("fulfillments asked for parts %v, want [2 2 3]", asked)
+	}
+}

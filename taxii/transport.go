@@ -167,7 +167,7 @@ func (c *Client) roundTrip(ctx context.Context, hc *http.Client, rawURL, kind st
 	}
 
 	ex := &Exchange{Start: time.Now(), Attempt: attempt, Kind: kind, Method: req.Method, URL: redactURL(rawURL),
-		RequestHeader: redactHeader(h, c.Auth.secretHeaders()), RequestBody: body}
+		RequestHeader: h, RequestBody: body} // headers are redacted in logExchange
 	defer c.logExchange(ex)
 
 	res, err := hc.Do(req)
@@ -176,9 +176,9 @@ func (c *Client) roundTrip(ctx context.Context, hc *http.Client, rawURL, kind st
 		return nil, &transportError{op: "post to", url: ex.URL, err: err}
 	}
 	defer res.Body.Close()
-	ex.StatusCode, ex.ResponseHeader = res.StatusCode, redactHeader(res.Header, nil)
+	ex.StatusCode, ex.ResponseHeader = res.StatusCode, res.Header
 	ex.TLS = tlsInfo(res.TLS, !c.TLS.InsecureSkipVerify)
-	b, rerr := readCapped(res.Body, c.maxBody())
+	b, rerr := readCapped(res.Body, c.maxBody(), res.ContentLength)
 	ex.ResponseBody, ex.Err = b, rerr
 	herr := &HTTPError{URL: ex.URL, StatusCode: res.StatusCode, ContentType: res.Header.Get("Content-Type"),
 		Location: res.Header.Get("Location"), Body: b[:min(len(b), HTTPBodyPrefix)]}
@@ -215,8 +215,18 @@ func (c *Client) roundTrip(ctx context.Context, hc *http.Client, rawURL, kind st
 }
 
 // readCapped reads all of r, failing with ErrBodyTooLarge past limit bytes.
-func readCapped(r io.Reader, limit int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+// A known length (Content-Length) sizes the buffer once.
+func readCapped(r io.Reader, limit int64, length ...int64) ([]byte, error) {
+	if len(length) > 0 && length[0] > limit {
+		head, _ := io.ReadAll(io.LimitReader(r, HTTPBodyPrefix)) // evidence for the error
+		return head, ErrBodyTooLarge
+	}
+	var buf bytes.Buffer
+	if len(length) > 0 && length[0] > 0 {
+		buf.Grow(int(length[0]) + bytes.MinRead) // ReadFrom wants MinRead spare bytes for the read that sees EOF
+	}
+	_, err := buf.ReadFrom(io.LimitReader(r, limit+1))
+	b := buf.Bytes()
 	if int64(len(b)) > limit {
 		return b[:limit], ErrBodyTooLarge
 	}
@@ -235,6 +245,8 @@ func (c *Client) logExchange(ex *Exchange) {
 		return
 	}
 	ex.Duration = time.Since(ex.Start)
+	ex.RequestHeader = redactHeader(ex.RequestHeader, c.Auth.secretHeaders())
+	ex.ResponseHeader = redactHeader(ex.ResponseHeader, nil)
 	c.OnExchange(ex)
 }
 
