@@ -35,9 +35,10 @@ func main() {
 	if err != nil {
 		fail(cli.ExitFailure, err)
 	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 
 	if len(command) > 0 {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		env := &cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Meta: meta, DataDir: dataDir}
 		code := cli.Run(ctx, env, command)
 		stop()
@@ -46,7 +47,14 @@ func main() {
 
 	fyneapp.SetMetadata(ui.FyneMetadata(meta, icons.App()))
 	a := fyneapp.NewWithID(meta.ID)
-	ui.NewMainWindow(a, meta, icons.App(), dataDir).ShowAndRun()
+	core, err := app.OpenDataDir(ctx, dataDir, app.OpenOptions{})
+	if err != nil {
+		ui.RunStartupError(a, meta, err)
+		os.Exit(cli.ExitFailure)
+	}
+	defer core.Close()
+	go core.Run(ctx) // schedules and cache housekeeping while the window is open
+	ui.NewMainWindow(a, core.App, ui.Options{Meta: meta, Icon: icons.App(), DataDir: dataDir}).ShowAndRun()
 }
 
 func fail(code int, err error) {

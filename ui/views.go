@@ -21,23 +21,33 @@ type view struct {
 	content fyne.CanvasObject
 }
 
-// defaultViews lists the sidebar's views in order. Views that later releases
-// fill in say honestly that they are empty and why.
-func defaultViews(dataDir string) []view {
+// views holds the main window's screens, typed so menus and shortcuts can
+// reach the actions they trigger.
+type views struct {
+	servers  *serversView
+	cache    *cacheView
+	share    *shareView
+	inbox    *inboxView
+	settings *settingsView
+}
+
+func newViews(env *viewEnv) *views {
+	return &views{
+		servers:  newServersView(env),
+		cache:    newCacheView(env),
+		share:    newShareView(env),
+		inbox:    newInboxView(env),
+		settings: newSettingsView(env),
+	}
+}
+
+// sidebar lists the views in sidebar order.
+func (v *views) sidebar() []view {
 	return []view{
-		{ViewServers, theme.ComputerIcon(), newEmptyState(theme.ComputerIcon(), "No servers yet",
-			"Partner TAXII servers will be listed here, with their services and collections. "+
-				"Adding a server from the window is not available in this version yet.")},
-		{ViewCache, theme.StorageIcon(), newEmptyState(theme.StorageIcon(), "The cache is empty",
-			"Content blocks polled from your servers will be kept here for offline review. "+
-				"Nothing has been received yet. Data directory: "+dataDir)},
-		{ViewShare, theme.MailSendIcon(), newEmptyState(theme.MailSendIcon(), "Nothing shared yet",
-			"Share STIX files with a partner's inbox from here. "+
-				"Sharing from the window is not available in this version yet.")},
-		{ViewInbox, theme.DownloadIcon(), newEmptyState(theme.DownloadIcon(), "The inbox listener is off",
-			"Partners and hubs will be able to push content to this workstation. "+
-				"The listener is not available in this version yet.")},
-		{ViewSettings, theme.SettingsIcon(), newEmptyState(theme.SettingsIcon(), "No settings yet",
-			"Theme, poll schedules and retention will be set here. Data directory: "+dataDir)},
+		{ViewServers, theme.ComputerIcon(), v.servers},
+		{ViewCache, theme.StorageIcon(), v.cache},
+		{ViewShare, theme.MailSendIcon(), v.share},
+		{ViewInbox, theme.DownloadIcon(), v.inbox},
+		{ViewSettings, theme.SettingsIcon(), v.settings},
 	}
 }

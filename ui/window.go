@@ -6,10 +6,20 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/taxii-workstation/taxii-workstation/app"
 )
+
+// Options configure the main window.
+type Options struct {
+	Meta    app.Metadata
+	Icon    fyne.Resource // nil: Fyne's default
+	DataDir string
+	// Picker opens native file dialogs; nil uses NativePicker.
+	Picker FilePicker
+}
 
 // MainWindow is the workstation's one window: a sidebar of views beside the
 // selected view, under the main menu.
@@ -18,7 +28,9 @@ type MainWindow struct {
 	win      fyne.Window
 	meta     app.Metadata
 	settings *app.Settings
-	views    []view
+	events   *eventHub
+	views    *views
+	entries  []view
 	sidebar  *widget.List
 	body     *fyne.Container
 	current  int
@@ -29,30 +41,40 @@ func FyneMetadata(m app.Metadata, icon fyne.Resource) fyne.AppMetadata {
 	return fyne.AppMetadata{ID: m.ID, Name: m.Name, Version: m.Version, Build: m.Build, Icon: icon}
 }
 
-// NewMainWindow builds the main window of a, sized and showing the view as the
-// user last left them.
-func NewMainWindow(a fyne.App, meta app.Metadata, icon fyne.Resource, dataDir string) *MainWindow {
+// NewMainWindow builds the main window of a over the core, sized and showing
+// the view as the user last left them.
+func NewMainWindow(a fyne.App, core *app.App, o Options) *MainWindow {
+	if o.Picker == nil {
+		o.Picker = NativePicker{}
+	}
 	m := &MainWindow{
 		app:      a,
-		win:      a.NewWindow(meta.Name),
-		meta:     meta,
+		win:      a.NewWindow(o.Meta.Name),
+		meta:     o.Meta,
 		settings: app.NewSettings(a.Preferences()),
-		views:    defaultViews(dataDir),
 		current:  -1,
 	}
-	if icon != nil {
-		m.win.SetIcon(icon)
+	m.events = newEventHub(core)
+	env := &viewEnv{
+		core: core, win: m.win, events: m.events, picker: o.Picker, settings: m.settings, dataDir: o.DataDir,
+		notify: func(title, content string) { a.SendNotification(fyne.NewNotification(title, content)) },
+		show:   m.ShowView,
+	}
+	m.views = newViews(env)
+	m.entries = m.views.sidebar()
+	if o.Icon != nil {
+		m.win.SetIcon(o.Icon)
 	}
 	m.body = container.NewStack()
 	m.sidebar = widget.NewList(
-		func() int { return len(m.views) },
+		func() int { return len(m.entries) },
 		func() fyne.CanvasObject {
 			return container.NewHBox(widget.NewIcon(nil), widget.NewLabel("Settings"))
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			row := o.(*fyne.Container)
-			row.Objects[0].(*widget.Icon).SetResource(m.views[id].icon)
-			row.Objects[1].(*widget.Label).SetText(m.views[id].name)
+			row.Objects[0].(*widget.Icon).SetResource(m.entries[id].icon)
+			row.Objects[1].(*widget.Label).SetText(m.entries[id].name)
 		},
 	)
 	m.sidebar.OnSelected = func(id widget.ListItemID) { m.show(id) }
@@ -61,6 +83,8 @@ func NewMainWindow(a fyne.App, meta app.Metadata, icon fyne.Resource, dataDir st
 	split.Offset = 0.16
 	m.win.SetContent(split)
 	m.win.SetMainMenu(m.mainMenu())
+	m.addShortcuts()
+	m.win.SetOnDropped(m.dropped)
 	m.win.SetCloseIntercept(m.close)
 	m.win.Resize(fyne.NewSize(m.settings.WindowSize()))
 
@@ -93,11 +117,11 @@ func (m *MainWindow) CurrentView() string {
 	if m.current < 0 {
 		return ""
 	}
-	return m.views[m.current].name
+	return m.entries[m.current].name
 }
 
 func (m *MainWindow) indexOf(name string) int {
-	for i, v := range m.views {
+	for i, v := range m.entries {
 		if v.name == name {
 			return i
 		}
@@ -110,24 +134,77 @@ func (m *MainWindow) show(i int) {
 		return
 	}
 	m.current = i
-	m.body.Objects = []fyne.CanvasObject{m.views[i].content}
+	m.body.Objects = []fyne.CanvasObject{m.entries[i].content}
 	m.body.Refresh()
-	m.settings.SetLastView(m.views[i].name)
+	m.settings.SetLastView(m.entries[i].name)
 }
 
 func (m *MainWindow) mainMenu() *fyne.MainMenu {
+	share := fyne.NewMenuItem("Share files…", m.shareFiles)
+	export := fyne.NewMenuItem("Export…", m.export)
 	quit := fyne.NewMenuItem("Quit", m.quit)
 	quit.IsQuit = true
 	about := fyne.NewMenuItem("About", m.showAbout)
 	return fyne.NewMainMenu(
-		fyne.NewMenu("File", quit),
+		fyne.NewMenu("File", share, export, fyne.NewMenuItemSeparator(), quit),
 		fyne.NewMenu("Help", about),
 	)
+}
+
+// shortcut keys of the main window.
+var (
+	shortcutNewServer = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutSearch    = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutShare     = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
+)
+
+func (m *MainWindow) addShortcuts() {
+	c := m.win.Canvas()
+	c.AddShortcut(shortcutNewServer, func(fyne.Shortcut) { m.ShowView(ViewServers); m.views.servers.NewServer() })
+	c.AddShortcut(shortcutSearch, func(fyne.Shortcut) { m.ShowView(ViewCache); m.views.cache.FocusSearch() })
+	c.AddShortcut(shortcutShare, func(fyne.Shortcut) { m.shareFiles() })
+	prev := c.OnTypedKey()
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyF5 {
+			m.ShowView(ViewServers)
+			m.views.servers.PollSelected()
+			return
+		}
+		if prev != nil {
+			prev(ev)
+		}
+	})
+}
+
+func (m *MainWindow) shareFiles() {
+	m.ShowView(ViewShare)
+	m.views.share.PickFiles()
+}
+
+func (m *MainWindow) export() {
+	m.ShowView(ViewCache)
+	m.views.cache.ExportSelected()
+}
+
+// dropped takes files dropped anywhere on the window to the Share view.
+func (m *MainWindow) dropped(_ fyne.Position, uris []fyne.URI) {
+	var paths []string
+	for _, u := range uris {
+		if u.Scheme() == "file" {
+			paths = append(paths, u.Path())
+		}
+	}
+	if len(paths) == 0 {
+		return
+	}
+	m.ShowView(ViewShare)
+	m.views.share.AddFiles(paths)
 }
 
 // close remembers the window's size before the window closes.
 func (m *MainWindow) close() {
 	m.saveGeometry()
+	m.events.Close()
 	m.win.Close()
 }
 

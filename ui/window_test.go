@@ -9,13 +9,15 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/taxii-workstation/taxii-workstation/app"
+	"github.com/taxii-workstation/taxii-workstation/app/apptest"
 )
 
 var testMeta = app.Metadata{ID: "io.github.taxiiworkstation.test", Name: "TAXII Workstation", Version: "9.8.7", Build: 42}
 
 func newTestWindow(t *testing.T, a fyne.App) *MainWindow {
 	t.Helper()
-	m := NewMainWindow(a, testMeta, nil, "/data/for/test")
+	core, _ := apptest.NewApp(t)
+	m := NewMainWindow(a, core, Options{Meta: testMeta, DataDir: "/data/for/test", Picker: &fakePicker{}})
 	t.Cleanup(m.win.Close)
 	return m
 }
@@ -41,7 +43,7 @@ func TestMainWindowTitleAndMenus(t *testing.T) {
 	if menu == nil {
 		t.Fatal("no main menu")
 	}
-	want := map[string][]string{"File": {"Quit"}, "Help": {"About"}}
+	want := map[string][]string{"File": {"Share files…", "Export…", "", "Quit"}, "Help": {"About"}}
 	for _, mm := range menu.Items {
 		var labels []string
 		for _, it := range mm.Items {
@@ -55,7 +57,7 @@ func TestMainWindowTitleAndMenus(t *testing.T) {
 	if len(want) > 0 {
 		t.Errorf("missing menus %v", want)
 	}
-	if q := menu.Items[0].Items[0]; !q.IsQuit {
+	if q := menu.Items[0].Items[3]; !q.IsQuit {
 		t.Error("File → Quit is not marked as the quit item")
 	}
 }
@@ -116,7 +118,8 @@ func TestAboutShowsVersion(t *testing.T) {
 
 func TestWindowSizeAndViewRemembered(t *testing.T) {
 	a := test.NewTempApp(t)
-	m := NewMainWindow(a, testMeta, nil, "/d")
+	core, _ := apptest.NewApp(t)
+	m := NewMainWindow(a, core, Options{Meta: testMeta, DataDir: "/d", Picker: &fakePicker{}})
 	m.ShowView(ViewInbox)
 	m.win.Resize(fyne.NewSize(812, 633))
 	m.close()
