@@ -357,6 +357,8 @@ func text(c *child) (string, error) {
 			b.WriteString(t.Data)
 		case *etree.Element:
 			return "", decodeErr(ErrUnexpectedElement, c.path+"/"+t.Tag, "", "%s holds text only", c.el.Tag)
+		case *etree.Directive:
+			return "", decodeErr(ErrDoctype, c.path, "", "directive <!%s> refused", shorten(t.Data))
 		}
 	}
 	return b.String(), nil
