@@ -62,6 +62,28 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// bodyCounter counts the request body bytes the handler reads.
+type bodyCounter struct {
+	h http.Handler
+	n atomic.Int64
+}
+
+type countedBody struct {
+	io.ReadCloser
+	n *atomic.Int64
+}
+
+func (b countedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.n.Add(int64(n))
+	return n, err
+}
+
+func (c *bodyCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r.Body = countedBody{r.Body, &c.n}
+	c.h.ServeHTTP(w, r)
+}
+
 // postRaw sends body with the headers a TAXII 1.1 client sends, changed by
 // header (an empty value deletes the header), and decodes the reply.
 func postRaw(t *testing.T, method, url string, header map[string]string, body io.Reader, length int64) (int, *taxii.StatusMessage) {
@@ -109,7 +131,8 @@ func postRaw(t *testing.T, method, url string, header map[string]string, body io
 
 func TestInboxRefusesBadPushes(t *testing.T) {
 	recv := &memReceiver{}
-	srv := startInbox(t, rejectHandler(recv), nil)
+	counter := &bodyCounter{h: rejectHandler(recv)}
+	srv := startInbox(t, counter, nil)
 	good := inboxBody(t, taxii.V11, []string{"inbox-a"}, taxii.ContentBinding{ID: taxii.ContentSTIX12})
 	bodyOf := func(b []byte) func() (io.Reader, int64) {
 		return func() (io.Reader, int64) { return bytes.NewReader(b), int64(len(b)) }
@@ -124,6 +147,7 @@ func TestInboxRefusesBadPushes(t *testing.T) {
 		want       taxii.StatusType
 		wantDetail string   // a Status_Detail name, if any
 		wantValues []string // its values
+		maxRead    int64    // when > 0, the handler may read at most maxRead-1 body bytes
 	}{
 		{name: "no credentials", header: map[string]string{"Authorization": ""}, body: bodyOf(good), want: taxii.StatusUnauthorized},
 		{name: "wrong password", header: map[string]string{"Authorization": "Basic YWxpY2U6Z3Vlc3M="}, body: bodyOf(good), want: taxii.StatusUnauthorized},
@@ -146,9 +170,10 @@ func TestInboxRefusesBadPushes(t *testing.T) {
 		{name: "Poll_Request to the inbox", body: bodyOf(mustMarshal(t, &taxii.PollRequest{CollectionName: "x", SubscriptionID: "s"})), want: taxii.StatusBadMessage},
 		{name: "Discovery_Request to the inbox", body: bodyOf(mustMarshal(t, &taxii.DiscoveryRequest{})), want: taxii.StatusBadMessage},
 		{name: "headers say 1.0, body is 1.1", header: map[string]string{"X-TAXII-Content-Type": taxii.BindingXML10}, body: bodyOf(good), want: taxii.StatusBadMessage},
-		{name: "1 GiB Content-Length", body: func() (io.Reader, int64) { return huge, 1 << 30 }, wantHTTP: http.StatusRequestEntityTooLarge, want: taxii.StatusBadMessage},
+		{name: "1 GiB Content-Length", body: func() (io.Reader, int64) { return huge, 1 << 30 }, wantHTTP: http.StatusRequestEntityTooLarge, want: taxii.StatusBadMessage,
+			maxRead: 1}, // not one byte read
 		{name: "chunked body over the cap", body: func() (io.Reader, int64) { return io.LimitReader(&countingReader{}, 2*rejectMaxBytes), -1 },
-			wantHTTP: http.StatusRequestEntityTooLarge, want: taxii.StatusBadMessage},
+			wantHTTP: http.StatusRequestEntityTooLarge, want: taxii.StatusBadMessage, maxRead: rejectMaxBytes + 2}, // cut at the cap
 		{name: "unknown destination", body: bodyOf(inboxBody(t, taxii.V11, []string{"inbox-a", "nope"}, taxii.ContentBinding{ID: taxii.ContentSTIX12})),
 			want: taxii.StatusDestinationCollectionError, wantDetail: taxii.DetailAcceptableDestination, wantValues: []string{"inbox-a", "inbox-b"}},
 		{name: "unsupported binding", body: bodyOf(inboxBody(t, taxii.V11, nil, taxii.ContentBinding{ID: taxii.ContentCAP12})),
@@ -167,6 +192,7 @@ func TestInboxRefusesBadPushes(t *testing.T) {
 				method = http.MethodPost
 			}
 			body, n := tc.body()
+			counter.n.Store(0)
 			code, sm := postRaw(t, method, srv.URL, tc.header, body, n)
 			wantHTTP := tc.wantHTTP
 			if wantHTTP == 0 {
@@ -183,6 +209,9 @@ func TestInboxRefusesBadPushes(t *testing.T) {
 			}
 			if got := recv.received(); len(got) != 0 {
 				t.Fatalf("receiver called %d times for a refused push", len(got))
+			}
+			if read := counter.n.Load(); tc.maxRead > 0 && read >= tc.maxRead {
+				t.Errorf("the handler read %d body bytes, want fewer than %d", read, tc.maxRead)
 			}
 		})
 	}
