@@ -292,8 +292,17 @@ func (a *App) pushOne(ctx context.Context, cl Client, req PushRequest, inbox str
 		Files: []string{filepath.Base(c.Name)}, Blocks: []BlockID{storage.IDOf(c.content)}, Binding: c.Binding,
 		MessageID: msg.MessageID,
 	}
-	tr, perr := cl.Push(ctx, inbox, msg)
 	out := PushOutcome{Name: c.Name}
+	// The receipt is written before sending, so even a crash leaves a
+	// record that this push may have reached the server.
+	rc.Status = PushUnknown
+	rc.StatusMessage = "Sending was started but its outcome was not recorded; whether the server kept the content is unknown."
+	if err := a.store.PutReceipt(ctx, &rc); err != nil {
+		out.Err = fmt.Errorf("app: store the receipt of %s before sending (nothing was sent): %w", c.Name, err)
+		out.Words = Explain(out.Err)
+		return out
+	}
+	tr, perr := cl.Push(ctx, inbox, msg)
 	switch {
 	case tr != nil:
 		rc.Status = string(tr.Status)
