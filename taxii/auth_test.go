@@ -113,6 +113,12 @@ func TestJWTWrongPassword(t *testing.T) {
 	if !errors.Is(err, taxii.ErrLogin) || srv.Count("DiscoveryRequest") != 0 {
 		t.Fatalf("error %v; %d discovery requests sent", err, srv.Count("DiscoveryRequest"))
 	}
+	if n := srv.Count("login"); n != 1 {
+		t.Errorf("%d login attempts with a wrong password, want 1", n)
+	}
+	if w := taxii.Explain(err); !strings.Contains(w, "token") {
+		t.Errorf("explanation %q", w)
+	}
 }
 
 type tlsFixture struct {

@@ -79,6 +79,8 @@ func (e *HTTPError) BodySnippet(n int) string {
 // Explain says in one plain sentence what happened and what to try.
 func (e *HTTPError) Explain() string {
 	switch {
+	case errors.Is(e.Err, ErrLogin):
+		return "The token login was refused or answered oddly; check the user name, password and token URL for this server."
 	case errors.Is(e.Err, ErrBodyTooLarge):
 		return "The server's reply was larger than the configured size limit; poll a shorter time window or raise the limit."
 	case e.Reason == reasonTruncated:

@@ -39,7 +39,7 @@ func (c *Client) Do(ctx context.Context, rawURL string, m Message) (Message, err
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("taxii: %s to %s: %w", kindOf(m), redactURL(rawURL), ctx.Err())
 		}
-		if c.Auth.JWT != nil && !relogged && isUnauthorized(reply, err) {
+		if c.Auth.JWT != nil && !relogged && !errors.Is(err, ErrLogin) && isUnauthorized(reply, err) {
 			relogged = true
 			c.setToken("")
 			attempt-- // a new login is not a retry
@@ -192,7 +192,7 @@ func (c *Client) roundTrip(ctx context.Context, hc *http.Client, rawURL, kind st
 		herr.Reason, herr.Err = reasonTruncated, rerr
 		return nil, herr
 	}
-	msg, derr := Unmarshal(b)
+	msg, derr := Decoder{MaxBytes: c.maxBody()}.Unmarshal(b)
 	if derr == nil {
 		if _, isStatus := msg.(*StatusMessage); res.StatusCode == http.StatusOK || isStatus {
 			return msg, nil
