@@ -88,7 +88,7 @@ func requestVersion(h http.Header) Version {
 
 // checkHeaders applies the HTTP binding's header rules to a request. It is
 // strict where a mistake means we would misread the body and lenient where
-// real clients are sloppy:
+// real clients are sloppy (the InboxHandler doc repeats this for users):
 //
 //   - X-TAXII-Content-Type: absent is accepted (the body's namespace says the
 //     version); present, it must be the XML 1.1 or 1.0 binding, otherwise

@@ -51,10 +51,13 @@ type Received struct {
 	Bytes       int64 // size of the request body
 }
 
-// RateLimiter limits how often one sender may push. Allow is called for
-// every request after authentication, before the body is read; when it
-// returns false the sender gets RETRY with ESTIMATED_WAIT set to
-// retryAfter (rounded up to whole seconds, also sent as Retry-After).
+// RateLimiter limits how often one sender may push. Allow is called once
+// for every POST, after authentication and before the body is read: with
+// the authenticated Sender when authentication succeeded, and with the
+// Identity empty when it failed (so Sender.Key is the remote host and
+// password guessing is throttled per address). When it returns false the
+// sender gets RETRY with ESTIMATED_WAIT set to retryAfter (rounded up to
+// whole seconds, also sent as Retry-After), even for wrong credentials.
 // RETRY, not DENIED: TAXII has no "too many requests", and RETRY says
 // exactly that nothing was done and the same request may succeed later,
 // while DENIED reads as a lasting refusal. Allow is called concurrently.
@@ -98,10 +101,15 @@ type ServerEvent struct {
 // The checks, in order (the first that fails answers):
 //
 //  1. method POST, else HTTP 405 + BAD_MESSAGE;
-//  2. Authenticator, else UNAUTHORIZED (the body is not read);
-//  3. RateLimiter, else RETRY with ESTIMATED_WAIT;
-//  4. headers (see checkHeaders: lenient when absent, strict when wrong),
-//     else UNSUPPORTED_MESSAGE with SUPPORTED_BINDING;
+//  2. RateLimiter (counting failed authentications too), else RETRY with
+//     ESTIMATED_WAIT;
+//  3. Authenticator, else UNAUTHORIZED (the body is not read);
+//  4. headers, else UNSUPPORTED_MESSAGE with SUPPORTED_BINDING. Lenient
+//     when a header is absent, strict when it is wrong: Content-Type must
+//     be XML (application/xml, text/xml, application/*+xml) if present,
+//     X-TAXII-Content-Type the XML 1.1 or 1.0 binding, X-TAXII-Services
+//     services 1.1 or 1.0, Content-Encoding identity; X-TAXII-Protocol,
+//     X-TAXII-Accept and Accept are not checked;
 //  5. size: a Content-Length over MaxBytes is refused unread, a chunked
 //     body is cut off at MaxBytes; HTTP 413 + BAD_MESSAGE;
 //  6. decoding: not XML, a DOCTYPE, not TAXII, not valid, or an
@@ -202,16 +210,20 @@ func (h *InboxHandler) serve(w http.ResponseWriter, r *http.Request, ev *ServerE
 		return reply{code: http.StatusMethodNotAllowed, status: refuse(StatusBadMessage, nil,
 			"method %s is not allowed: TAXII messages are sent with POST", r.Method)}
 	}
-	if rf := authenticate(h.Authenticator, r, &ev.Sender); rf != nil {
-		return reply{status: rf}
-	}
+	authErr := authenticate(h.Authenticator, r, &ev.Sender)
 	if h.RateLimiter != nil {
 		if ok, after := h.RateLimiter.Allow(ev.Sender); !ok {
 			secs := max(1, int(math.Ceil(after.Seconds())))
-			rf := refuse(StatusRetry, nil, "too many messages from %s; try again in %d s", ev.Sender.Key(), secs)
+			rf := refuse(StatusRetry, nil, "too many requests from %s; try again in %d s", ev.Sender.Key(), secs)
 			rf.Details = []StatusDetail{{Name: DetailEstimatedWait, Value: strconv.Itoa(secs)}}
+			if authErr != nil {
+				rf.Err = authErr.Err
+			}
 			return reply{status: rf}
 		}
+	}
+	if authErr != nil {
+		return reply{status: authErr}
 	}
 	if rf := checkHeaders(r.Header); rf != nil {
 		return reply{status: rf}
