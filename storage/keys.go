@@ -41,7 +41,7 @@ var (
 )
 
 // BlockID identifies a content block: the SHA-256 of its content bytes.
-type BlockID [hashLen]byte
+type BlockID [sha256.Size]byte
 
 // IDOf returns the BlockID of content.
 func IDOf(content []byte) BlockID { return sha256.Sum256(content) }
