@@ -213,3 +213,19 @@ func Explain(err error) string {
 		return "The request failed: " + err.Error() + "."
 	}
 }
+
+// SynthesizedStatus is the TAXII status type the HTTP binding prescribes for
+// a reply that carried no Status Message (HTTP binding §5): 400 and 413 are
+// BAD_MESSAGE; 401, 403 and 407 UNAUTHORIZED; 406 and 415
+// UNSUPPORTED_MESSAGE; anything else FAILURE.
+func (e *HTTPError) SynthesizedStatus() StatusType {
+	switch e.StatusCode {
+	case http.StatusBadRequest, http.StatusRequestEntityTooLarge:
+		return StatusBadMessage
+	case http.StatusUnauthorized, http.StatusForbidden, http.StatusProxyAuthRequired:
+		return StatusUnauthorized
+	case http.StatusNotAcceptable, http.StatusUnsupportedMediaType:
+		return StatusUnsupportedMessage
+	}
+	return StatusFailure
+}

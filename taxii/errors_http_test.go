@@ -85,16 +85,20 @@ func TestNonTAXIIRepliesAreHTTPErrors(t *testing.T) {
 		wantStatus int
 		wantInBody string
 		wantWords  string
+		wantTAXII  taxii.StatusType // synthesized per HTTP binding §5
 	}{
-		{"HTML 500", taxiitest.Step{Fault: taxiitest.HTMLError}, 0, 500, "<html>", "internal error"},
-		{"HTML 404", taxiitest.Step{Fault: taxiitest.HTMLError, HTTPStatus: 404}, 0, 404, "404", "no TAXII service"},
-		{"proxy login page", taxiitest.Step{Fault: taxiitest.ProxyLogin}, 0, 200, "Proxy login", "web page"},
-		{"wrong content type", taxiitest.Step{Fault: taxiitest.WrongContentType}, 0, 200, "not TAXII", "not a TAXII message"},
-		{"406 plain text", taxiitest.Step{Fault: taxiitest.PlainHTTP}, 0, 406, "Accept header", "other TAXII version"},
-		{"truncated by proxy", taxiitest.Step{Fault: taxiitest.TruncateClean}, 0, 200, "<?xml", "cut off"},
-		{"body over the limit", taxiitest.Step{}, 512, 200, "<?xml", "size limit"},
-		{"redirect", taxiitest.Step{Fault: taxiitest.Raw, HTTPStatus: 301, ContentType: "text/html", Body: []byte("<html>Moved</html>")}, 0, 301, "Moved", "redirects"},
-		{"raw recorded reply", taxiitest.Step{Fault: taxiitest.Raw, HTTPStatus: 502, ContentType: "text/plain", Body: []byte("Bad Gateway")}, 0, 502, "Bad Gateway", "internal error"},
+		{"HTML 500", taxiitest.Step{Fault: taxiitest.HTMLError}, 0, 500, "<html>", "internal error", taxii.StatusFailure},
+		{"HTML 404", taxiitest.Step{Fault: taxiitest.HTMLError, HTTPStatus: 404}, 0, 404, "404", "no TAXII service", taxii.StatusFailure},
+		{"HTML 403", taxiitest.Step{Fault: taxiitest.HTMLError, HTTPStatus: 403}, 0, 403, "403", "refused access", taxii.StatusUnauthorized},
+		{"HTML 407", taxiitest.Step{Fault: taxiitest.HTMLError, HTTPStatus: 407}, 0, 407, "407", "proxy", taxii.StatusUnauthorized},
+		{"HTML 413", taxiitest.Step{Fault: taxiitest.HTMLError, HTTPStatus: 413}, 0, 413, "413", "too large", taxii.StatusBadMessage},
+		{"proxy login page", taxiitest.Step{Fault: taxiitest.ProxyLogin}, 0, 200, "Proxy login", "web page", taxii.StatusFailure},
+		{"wrong content type", taxiitest.Step{Fault: taxiitest.WrongContentType}, 0, 200, "not TAXII", "not a TAXII message", taxii.StatusFailure},
+		{"406 plain text", taxiitest.Step{Fault: taxiitest.PlainHTTP}, 0, 406, "Accept header", "other TAXII version", taxii.StatusUnsupportedMessage},
+		{"truncated by proxy", taxiitest.Step{Fault: taxiitest.TruncateClean}, 0, 200, "<?xml", "cut off", taxii.StatusFailure},
+		{"body over the limit", taxiitest.Step{}, 512, 200, "<?xml", "size limit", taxii.StatusFailure},
+		{"redirect", taxiitest.Step{Fault: taxiitest.Raw, HTTPStatus: 301, ContentType: "text/html", Body: []byte("<html>Moved</html>")}, 0, 301, "Moved", "redirects", taxii.StatusFailure},
+		{"raw recorded reply", taxiitest.Step{Fault: taxiitest.Raw, HTTPStatus: 502, ContentType: "text/plain", Body: []byte("Bad Gateway")}, 0, 502, "Bad Gateway", "internal error", taxii.StatusFailure},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -114,6 +118,9 @@ func TestNonTAXIIRepliesAreHTTPErrors(t *testing.T) {
 			}
 			if w := he.Explain(); !strings.Contains(w, tc.wantWords) {
 				t.Errorf("explanation %q lacks %q", w, tc.wantWords)
+			}
+			if got := he.SynthesizedStatus(); got != tc.wantTAXII {
+				t.Errorf("synthesized status %s, want %s", got, tc.wantTAXII)
 			}
 		})
 	}

@@ -69,3 +69,38 @@ func TestSTIXPackageSize(t *testing.T) {
 		}
 	}
 }
+
+func TestDeliverPushesToSubscribers(t *testing.T) {
+	producer := taxiitest.New(taxiitest.Options{})
+	defer producer.Close()
+	consumer := taxiitest.New(taxiitest.Options{}) // stands in for our inbox listener
+	defer consumer.Close()
+	producer.AddCollection(taxiitest.Collection{Name: "feed", Blocks: 4})
+	c := &taxii.Client{}
+	ctx := context.Background()
+	active, err := c.Subscribe(ctx, producer.SubscriptionsURL(), "feed", taxii.SubscribeParams{InboxAddress: consumer.InboxURL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	paused, err := c.Subscribe(ctx, producer.SubscriptionsURL(), "feed", taxii.SubscribeParams{InboxAddress: consumer.InboxURL() + "?paused"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PauseSubscription(ctx, producer.SubscriptionsURL(), "feed", paused.SubscriptionID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Subscribe(ctx, producer.SubscriptionsURL(), "feed", taxii.SubscribeParams{}); err != nil { // poll-only
+		t.Fatal(err)
+	}
+	receipts, err := producer.Deliver(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := consumer.Inbox()
+	if len(receipts) != 1 || !receipts[0].OK() || len(got) != 1 {
+		t.Fatalf("%d receipts, %d messages received", len(receipts), len(got))
+	}
+	if ss := got[0].SourceSubscription; ss == nil || ss.SubscriptionID != active.SubscriptionID || len(got[0].ContentBlocks) != 4 {
+		t.Fatalf("received %+v", got[0])
+	}
+}
