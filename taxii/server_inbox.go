@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -111,7 +112,8 @@ type ServerEvent struct {
 //     services 1.1 or 1.0, Content-Encoding identity; X-TAXII-Protocol,
 //     X-TAXII-Accept and Accept are not checked;
 //  5. size: a Content-Length over MaxBytes is refused unread, a chunked
-//     body is cut off at MaxBytes; HTTP 413 + BAD_MESSAGE;
+//     body is cut off at MaxBytes; HTTP 413 + BAD_MESSAGE; then
+//     MaxPendingBytes, else RETRY;
 //  6. decoding: not XML, a DOCTYPE, not TAXII, not valid, or an
 //     X-TAXII-Content-Type that contradicts the body: BAD_MESSAGE;
 //  7. message type: anything but Inbox_Message is BAD_MESSAGE;
@@ -158,9 +160,18 @@ type InboxHandler struct {
 	ContentBindings []ContentBinding
 
 	// MaxBytes caps the request body; zero means DefaultInboxMaxBytes. The
-	// body is held in memory while it is decoded, and the decoded tree takes
-	// a few times its size, so the cap bounds memory per request.
+	// body is held in memory while it is decoded, and decoding takes about
+	// 3 to 5 times its size at its peak, so the cap bounds memory per
+	// request.
 	MaxBytes int64
+
+	// MaxPendingBytes caps the bodies held at once by all requests being
+	// read, decoded or stored, counted by Content-Length (MaxBytes when the
+	// length is unknown). A request that does not fit is answered RETRY
+	// before its body is read; one request always fits. Zero means
+	// 4 × MaxBytes; negative means no cap. It bounds the memory concurrent
+	// large pushes take, which a cap on connections alone does not.
+	MaxPendingBytes int64
 
 	// RateLimiter, when set, limits pushes per sender.
 	RateLimiter RateLimiter
@@ -172,6 +183,38 @@ type InboxHandler struct {
 
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+
+	pending atomic.Int64 // body bytes reserved by requests in progress
+}
+
+// pendingRetrySeconds is the ESTIMATED_WAIT sent when MaxPendingBytes is
+// reached: about the time a large push takes to be read and stored.
+const pendingRetrySeconds = 10
+
+// reserve books a request's body bytes against MaxPendingBytes.
+func (h *InboxHandler) reserve(contentLength, limit int64) (release func(), rf *Refusal) {
+	budget := h.MaxPendingBytes
+	if budget < 0 {
+		return func() {}, nil
+	}
+	if budget == 0 {
+		budget = 4 * limit
+	}
+	n := contentLength
+	if n < 0 {
+		n = limit
+	}
+	for {
+		cur := h.pending.Load()
+		if cur > 0 && cur+n > budget {
+			rf := refuse(StatusRetry, nil, "this inbox is busy receiving other large messages; try again in %d s", pendingRetrySeconds)
+			rf.Details = []StatusDetail{{Name: DetailEstimatedWait, Value: strconv.Itoa(pendingRetrySeconds)}}
+			return nil, rf
+		}
+		if h.pending.CompareAndSwap(cur, cur+n) {
+			return func() { h.pending.Add(-n) }, nil
+		}
+	}
 }
 
 func (h *InboxHandler) maxBytes() int64 {
@@ -229,6 +272,13 @@ func (h *InboxHandler) serve(w http.ResponseWriter, r *http.Request, ev *ServerE
 		return reply{status: rf}
 	}
 	limit := h.maxBytes()
+	if r.ContentLength <= limit { // a bigger body is refused unread below
+		release, rf := h.reserve(r.ContentLength, limit)
+		if rf != nil {
+			return reply{status: rf}
+		}
+		defer release()
+	}
 	body, err := readBody(w, r, limit)
 	if err != nil {
 		code, rf := bodyRefusal(err, limit)

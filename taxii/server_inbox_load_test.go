@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/taxii-workstation/taxii-workstation/taxii"
+	"github.com/taxii-workstation/taxii-workstation/taxii/taxiitest"
 )
 
 // idReceiver counts how often each message id was received.
@@ -138,5 +139,59 @@ func TestSlowSenderIsCutOffByReadTimeout(t *testing.T) {
 	<-stopped
 	if n := len(recv.received()); n != 0 {
 		t.Fatalf("receiver called %d times for a body that never arrived", n)
+	}
+}
+
+// gateReceiver blocks the message with id hold until open is closed.
+type gateReceiver struct {
+	memReceiver
+	hold    string
+	entered chan struct{}
+	open    chan struct{}
+}
+
+func (g *gateReceiver) Receive(ctx context.Context, in *taxii.Received) error {
+	if in.MessageID == g.hold {
+		close(g.entered)
+		<-g.open
+	}
+	return g.memReceiver.Receive(ctx, in)
+}
+
+func TestInboxMaxPendingBytesAnswersRetry(t *testing.T) {
+	recv := &gateReceiver{hold: "1", entered: make(chan struct{}), open: make(chan struct{})}
+	h := &taxii.InboxHandler{Receiver: recv, MaxBytes: 1 << 20, MaxPendingBytes: 1<<20 + 100<<10}
+	big := func(id string) []byte {
+		return mustMarshal(t, &taxii.InboxMessage{MessageID: id, ContentBlocks: []taxii.ContentBlock{
+			{Binding: taxii.ContentBinding{ID: taxii.ContentSTIX12}, Content: taxiitest.STIXPackage(1, 900<<10), ContentIsXML: true}}})
+	}
+	small := mustMarshal(t, &taxii.InboxMessage{MessageID: "3", ContentBlocks: []taxii.ContentBlock{stixBlock(3)}})
+
+	first := make(chan []byte)
+	body1 := big("1")
+	go func() { // no t.Fatal off the test goroutine: hand the reply back
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, taxii.DefaultInboxPath, bytes.NewReader(body1)))
+		first <- rec.Body.Bytes()
+	}()
+	<-recv.entered // message 1 holds 900 KiB of the 1.1 MiB budget
+
+	if sm := serveInbox(t, h, big("2")); sm.Type != taxii.StatusRetry {
+		t.Errorf("second large message while the first is stored: %s, want RETRY", sm.Type)
+	} else if n, _ := sm.EstimatedWait(); n <= 0 {
+		t.Errorf("RETRY without ESTIMATED_WAIT")
+	}
+	if sm := serveInbox(t, h, small); sm.Type != taxii.StatusSuccess {
+		t.Errorf("small message that fits the budget: %s, want SUCCESS", sm.Type)
+	}
+	close(recv.open)
+	if reply := <-first; !bytes.Contains(reply, []byte(`status_type="SUCCESS"`)) {
+		t.Errorf("first message: %s", reply)
+	}
+	if sm := serveInbox(t, h, big("2")); sm.Type != taxii.StatusSuccess {
+		t.Errorf("second large message after the first was stored: %s, want SUCCESS", sm.Type)
+	}
+	if n := len(recv.received()); n != 3 {
+		t.Errorf("stored %d messages, want 3", n)
 	}
 }
