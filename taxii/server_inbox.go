@@ -48,8 +48,11 @@ type Received struct {
 	ResultID    string
 	RecordCount *RecordCount // as the sender stated it, or nil
 	Note        string       // the message's Message, prose for humans
-	Blocks      []ContentBlock
-	Bytes       int64 // size of the request body
+	// Blocks are the content blocks in message order. Their
+	// TimestampLabel is the sender's and only advisory: the receiver
+	// assigns its own when it adds content to a feed (SVC §5.2.3).
+	Blocks []ContentBlock
+	Bytes  int64 // size of the request body
 }
 
 // RateLimiter limits how often one sender may push. Allow is called once
@@ -285,9 +288,8 @@ func (h *InboxHandler) serve(w http.ResponseWriter, r *http.Request, ev *ServerE
 		return reply{code: code, status: rf}
 	}
 	ev.Bytes = int64(len(body))
-	// body is not used after decoding, so the collector may take it while
-	// the receiver runs: the raw bytes and the decoded blocks are not both
-	// kept alive longer than decoding needs.
+	// body is not referenced after this call, so the collector may free the
+	// raw bytes once they are parsed, before the receiver runs.
 	msg, err := Decoder{MaxBytes: limit}.Unmarshal(body)
 	if err != nil {
 		return reply{status: decodeRefusal(err)}
