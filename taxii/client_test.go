@@ -205,3 +205,27 @@ func TestCancelViaContext(t *testing.T) {
 		t.Fatalf("error %v, want context.Canceled", err)
 	}
 }
+
+func TestMismatchedInResponseToIsWarned(t *testing.T) {
+	tests := []struct {
+		irt      string
+		wantWarn bool
+	}{{"999", true}, {"0", false}}
+	for _, tc := range tests {
+		body, err := taxii.Marshal(&taxii.DiscoveryResponse{MessageID: "1", InResponseTo: tc.irt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := newServer(t, taxiitest.Options{})
+		srv.Script(taxiitest.Step{Fault: taxiitest.Raw, ContentType: "application/xml", Body: body})
+		var warnings []string
+		c := fastClient()
+		c.Warn = func(m string) { warnings = append(warnings, m) }
+		if _, err := c.Discover(context.Background(), srv.DiscoveryURL()); err != nil {
+			t.Fatal(err)
+		}
+		if got := len(warnings) == 1 && strings.Contains(warnings[0], "answered message 999"); got != tc.wantWarn {
+			t.Errorf("in_response_to %q: warnings %q", tc.irt, warnings)
+		}
+	}
+}

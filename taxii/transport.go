@@ -45,6 +45,9 @@ func (c *Client) Do(ctx context.Context, rawURL string, m Message) (Message, err
 			attempt-- // a new login is not a retry
 			continue
 		}
+		if err == nil {
+			c.checkInResponseTo(rawURL, m, reply)
+		}
 		wait, retry := c.retryable(reply, err, attempt)
 		if !safe || !retry || attempt >= c.Retry.attempts() {
 			return reply, err
@@ -52,6 +55,28 @@ func (c *Client) Do(ctx context.Context, rawURL string, m Message) (Message, err
 		if err := sleep(ctx, wait); err != nil {
 			return nil, fmt.Errorf("taxii: %s to %s: %w", kindOf(m), redactURL(rawURL), err)
 		}
+	}
+}
+
+// checkInResponseTo warns when a reply names another request than ours.
+// "0" is tolerated: servers send it when they could not read the request
+// (and with UNAUTHORIZED).
+func (c *Client) checkInResponseTo(rawURL string, req, reply Message) {
+	var irt string
+	switch r := reply.(type) {
+	case *DiscoveryResponse:
+		irt = r.InResponseTo
+	case *CollectionInformationResponse:
+		irt = r.InResponseTo
+	case *ManageCollectionSubscriptionResponse:
+		irt = r.InResponseTo
+	case *PollResponse:
+		irt = r.InResponseTo
+	case *StatusMessage:
+		irt = r.InResponseTo
+	}
+	if irt != "" && irt != "0" && irt != req.ID() {
+		c.warn(fmt.Sprintf("%s answered message %s although we sent message %s; the server may have mixed up replies", redactURL(rawURL), irt, req.ID()))
 	}
 }
 
@@ -74,6 +99,9 @@ func (c *Client) retryable(reply Message, err error, attempt int) (time.Duration
 		}
 		if n, ok := sm.EstimatedWait(); ok && n > 0 {
 			return min(time.Duration(n)*time.Second, c.Retry.maxBackoff()), true
+		}
+		if at, ok := sm.RetryAfter(); ok { // TAXII 1.0: a timestamp
+			return min(max(time.Until(at.Time), 0), c.Retry.maxBackoff()), true
 		}
 		return c.Retry.wait(attempt), true
 	}
