@@ -205,21 +205,26 @@ func TestRetryGivesUpAfterAttempts(t *testing.T) {
 }
 
 func TestStalledServerTimesOut(t *testing.T) {
-	srv := newServer(t, taxiitest.Options{})
-	srv.Script(taxiitest.Step{Fault: taxiitest.Stall}, taxiitest.Step{Fault: taxiitest.Stall})
-	c := fastClient()
-	c.Timeout = 100 * time.Millisecond
-	c.Retry.Attempts = 2
-	start := time.Now()
-	_, err := c.Discover(context.Background(), srv.DiscoveryURL())
-	if err == nil || !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("error %v, want a timeout", err)
-	}
-	if time.Since(start) > 30*time.Second {
-		t.Fatal("the client waited far beyond its timeout")
-	}
-	if n := srv.Count(""); n != 2 {
-		t.Errorf("%d attempts, want 2", n)
+	for _, fault := range []taxiitest.Fault{taxiitest.Stall, taxiitest.StallBody} {
+		srv := newServer(t, taxiitest.Options{})
+		srv.Script(taxiitest.Step{Fault: fault}, taxiitest.Step{Fault: fault})
+		c := fastClient()
+		c.Timeout = 100 * time.Millisecond
+		c.Retry.Attempts = 2
+		start := time.Now()
+		_, err := c.Discover(context.Background(), srv.DiscoveryURL())
+		if err == nil || !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("fault %d: error %v, want a timeout", fault, err)
+		}
+		if w := taxii.Explain(err); !strings.Contains(w, "did not answer in time") {
+			t.Errorf("fault %d: explanation %q", fault, w)
+		}
+		if time.Since(start) > 30*time.Second {
+			t.Fatalf("fault %d: the client waited far beyond its timeout", fault)
+		}
+		if n := srv.Count(""); n != 2 {
+			t.Errorf("fault %d: %d attempts, want 2", fault, n)
+		}
 	}
 }
 

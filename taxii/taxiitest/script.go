@@ -33,6 +33,9 @@ const (
 	// Stall waits Step.Stall (default: until the client gives up or the
 	// server closes) before doing anything.
 	Stall
+	// StallBody sends the headers and half of the real reply, then stalls
+	// like Stall, as a server that hangs mid-transfer.
+	StallBody
 	// Raw answers with Step.Body, Step.ContentType and Step.HTTPStatus, e.g. a
 	// recorded reply from testdata.
 	Raw
@@ -144,6 +147,25 @@ func (s *Server) misbehave(w http.ResponseWriter, r *http.Request, st Step, m ta
 		}
 		w.WriteHeader(code)
 		_, _ = w.Write(st.Body)
+	case StallBody:
+		b, err := taxii.Marshal(m)
+		if err != nil {
+			writeHTML(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+		w.Header().Set("Content-Type", "application/xml")
+		w.Header().Set("X-TAXII-Content-Type", m.TAXIIVersion().MessageBinding())
+		w.Header().Set("Content-Length", fmt.Sprint(len(b)))
+		_, _ = w.Write(b[:len(b)/2])
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+		d := st.Stall
+		if d <= 0 {
+			d = time.Hour
+		}
+		s.wait(r, d)
+		panic(http.ErrAbortHandler)
 	case Truncate, TruncateClean:
 		b, err := taxii.Marshal(m)
 		if err != nil {
