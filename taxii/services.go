@@ -61,19 +61,24 @@ func (c *Client) Discover(ctx context.Context, rawURL string) (*Discovery, error
 	}
 	switch m := reply.(type) {
 	case *DiscoveryResponse:
-		d := &Discovery{URL: redactURL(rawURL), Version: m.Version, Response: m}
-		for _, si := range m.Services {
-			d.Services = append(d.Services, c.service(rawURL, si))
-		}
-		if !c.ForceVersion {
-			c.setDetected(m.Version)
-		}
-		return d, nil
+		return c.discovery(rawURL, m), nil
 	case *StatusMessage:
 		return nil, statusError(rawURL, m)
 	default:
 		return nil, unexpected("discovery", rawURL, reply)
 	}
+}
+
+// discovery builds the Discovery of a reply and records its version.
+func (c *Client) discovery(rawURL string, m *DiscoveryResponse) *Discovery {
+	d := &Discovery{URL: redactURL(rawURL), Version: m.Version, Response: m}
+	for _, si := range m.Services {
+		d.Services = append(d.Services, c.service(rawURL, si))
+	}
+	if !c.ForceVersion {
+		c.setDetected(m.Version)
+	}
+	return d
 }
 
 // refusedVersion says whether a reply looks like "I do not speak this version".
@@ -246,4 +251,33 @@ func (c *Client) DetectedVersion() (Version, bool) {
 
 func unexpected(what, rawURL string, reply Message) error {
 	return fmt.Errorf("taxii: %s at %s: the server answered with a %s, which makes no sense here", what, redactURL(rawURL), kindOf(reply))
+}
+
+// ResolveService turns an address the user gave into the service to use:
+// if rawURL is a discovery service, the service q asks for is selected from
+// its answer (see Discovery.Select); if it is some other TAXII service, it is
+// used as it is (its Type is then q.Type, as the user said). Credential
+// refusals and network failures are returned as errors.
+func (c *Client) ResolveService(ctx context.Context, rawURL string, q ServiceQuery) (Service, error) {
+	reply, err := c.Do(ctx, rawURL, &DiscoveryRequest{Version: c.version()})
+	direct := Service{ServiceInstance: ServiceInstance{Type: q.Type, Address: rawURL}, AdvertisedAddress: rawURL, Version: c.version()}
+	var he *HTTPError
+	switch {
+	case errors.As(err, &he) && (he.StatusCode == http.StatusBadRequest || he.StatusCode == http.StatusNotAcceptable ||
+		he.StatusCode == http.StatusUnsupportedMediaType || he.StatusCode == http.StatusInternalServerError):
+		return direct, nil // a service that does not do discovery
+	case err != nil:
+		return Service{}, err
+	}
+	switch m := reply.(type) {
+	case *DiscoveryResponse:
+		return c.discovery(rawURL, m).Select(q)
+	case *StatusMessage:
+		if m.Type == StatusUnauthorized {
+			return Service{}, statusError(rawURL, m)
+		}
+		return direct, nil // e.g. UNSUPPORTED_MESSAGE from a poll service
+	default:
+		return direct, nil
+	}
 }

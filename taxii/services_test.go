@@ -81,3 +81,40 @@ func TestTAXII10Poll(t *testing.T) {
 		t.Fatal("PAUSE sent over TAXII 1.0")
 	}
 }
+
+func TestResolveService(t *testing.T) {
+	srv := newServer(t, taxiitest.Options{})
+	ctx := context.Background()
+	tests := []struct {
+		name  string
+		step  *taxiitest.Step // how the address answers a Discovery_Request
+		url   string
+		want  string
+		isErr bool
+	}{
+		{"discovery URL", nil, srv.DiscoveryURL(), srv.PollURL(), false},
+		{"poll service refusing discovery", &taxiitest.Step{Status: taxii.StatusUnsupportedMessage}, srv.URL + "/direct/poll", srv.URL + "/direct/poll", false},
+		{"service answering HTTP 400", &taxiitest.Step{Fault: taxiitest.PlainHTTP, HTTPStatus: 400}, srv.URL + "/other", srv.URL + "/other", false},
+		{"unauthorized", &taxiitest.Step{Status: taxii.StatusUnauthorized}, srv.DiscoveryURL(), "", true},
+		{"HTML 404", &taxiitest.Step{Fault: taxiitest.HTMLError, HTTPStatus: 404}, srv.URL + "/nothing", "", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.step != nil {
+				srv.Script(*tc.step)
+			}
+			c := fastClient()
+			c.Retry.Attempts = 1
+			s, err := c.ResolveService(ctx, tc.url, taxii.ServiceQuery{Type: taxii.ServicePoll})
+			if tc.isErr {
+				if err == nil {
+					t.Fatalf("resolved to %s, want an error", s.Address)
+				}
+				return
+			}
+			if err != nil || s.Address != tc.want || s.Type != taxii.ServicePoll {
+				t.Fatalf("resolved to %+v, %v; want %s", s, err, tc.want)
+			}
+		})
+	}
+}
