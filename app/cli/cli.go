@@ -27,6 +27,13 @@ type Env struct {
 	Meta           app.Metadata
 	// DataDir is the resolved data directory (see Global).
 	DataDir string
+	// OpenApp, when set, opens the application core instead of the data
+	// directory on disk (tests: a core over an in-memory cache). The
+	// returned function closes it.
+	OpenApp func(ctx context.Context, o OpenConfig) (*app.App, func() error, error)
+	// ReadPassword, when set, asks the user for a password instead of the
+	// terminal on Stdin (tests).
+	ReadPassword func(prompt string) (string, error)
 }
 
 // Command is one sub-command of the command line.

@@ -7,5 +7,8 @@ func commands() []Command {
 		versionCommand(),
 		helpCommand(),
 		inspectCommand(),
+		discoverCommand(),
+		collectionsCommand(),
+		pollCommand(),
 	}
 }
