@@ -2,9 +2,7 @@ package taxii
 
 import (
 	"fmt"
-	"maps"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 )
@@ -101,7 +99,7 @@ func (ex *Exchange) Dump(maxBody int) string {
 }
 
 func writeHeader(b *strings.Builder, prefix string, h http.Header) {
-	for _, k := range slices.Sorted(maps.Keys(h)) {
+	for _, k := range sortedKeys(h) {
 		for _, v := range h[k] {
 			fmt.Fprintf(b, "%s%s: %s\n", prefix, k, v)
 		}

@@ -2,7 +2,6 @@ package taxii
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 )
@@ -152,8 +151,18 @@ func StatusWords(t StatusType, details map[string][]string, message string) stri
 
 func formatDetails(details map[string][]string) string {
 	var parts []string
-	for _, k := range slices.Sorted(maps.Keys(details)) {
+	for _, k := range sortedKeys(details) {
 		parts = append(parts, k+"="+strings.Join(details[k], ","))
 	}
 	return strings.Join(parts, " ")
+}
+
+// sortedKeys returns the keys of m in order (for deterministic output).
+func sortedKeys[M ~map[string]V, V any](m M) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
