@@ -303,3 +303,22 @@ func TestPollPendingMidResult(t *testing.T) {
 		t.Fatalf("fulfillments asked for parts %v, want [2 2 3]", asked)
 	}
 }
+
+func TestPollCancelledBetweenParts(t *testing.T) {
+	srv := newServer(t, taxiitest.Options{})
+	srv.AddCollection(taxiitest.Collection{Name: "feed", Blocks: 50, PartSize: 10})
+	ctx, cancel := context.WithCancel(context.Background())
+	res, err := fastClient().Poll(ctx, srv.PollURL(), &taxii.PollRequest{CollectionName: "feed"},
+		taxii.PollOptions{OnPart: func(p *taxii.PollResponse) error {
+			if p.ResultPartNumber == 2 {
+				cancel() // the user presses Cancel while part 2 is stored
+			}
+			return nil
+		}})
+	if !errors.Is(err, context.Canceled) || res.Parts != 2 {
+		t.Fatalf("error %v after %d parts", err, res.Parts)
+	}
+	if n := srv.Count("PollFulfillmentRequest"); n != 1 {
+		t.Fatalf("%d fulfillment requests, want 1 (part 2; nothing after the cancel)", n)
+	}
+}
