@@ -10,5 +10,6 @@ func commands() []Command {
 		discoverCommand(),
 		collectionsCommand(),
 		pollCommand(),
+		pushCommand(),
 	}
 }
