@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/taxii-workstation/taxii-workstation/taxii"
+	"github.com/taxii-workstation/taxii-workstation/taxii/taxiitest"
 )
 
 // listener serves Discovery and the Inbox on the standard paths, as the
@@ -133,5 +134,37 @@ func TestDiscoveryRefusesWhatIsNotADiscoveryRequest(t *testing.T) {
 	var se *taxii.StatusError
 	if _, err := c.Discover(context.Background(), srv.URL); !errors.As(err, &se) || se.Type != taxii.StatusUnauthorized {
 		t.Fatalf("discover with a wrong password: %v, want UNAUTHORIZED", err)
+	}
+}
+
+// TestSubscriptionPushesLandInTheInbox subscribes at a fake hub with push
+// parameters pointing at our inbox; the hub's delivery arrives with its
+// Source_Subscription, which routes it even where destinations are required.
+func TestSubscriptionPushesLandInTheInbox(t *testing.T) {
+	hub := taxiitest.New(taxiitest.Options{})
+	t.Cleanup(hub.Close)
+	hub.AddCollection(taxiitest.Collection{Name: "hub-feed", Blocks: 5})
+	recv := &memReceiver{}
+	inbox := startInbox(t, &taxii.InboxHandler{Receiver: recv, Destinations: []string{"local"}, RequireDestination: true,
+		ContentBindings: []taxii.ContentBinding{{ID: taxii.ContentSTIX12}}}, nil)
+
+	c := inboxClient(nil, taxii.Auth{})
+	sub, err := c.Subscribe(context.Background(), hub.SubscriptionsURL(), "hub-feed", taxii.SubscribeParams{InboxAddress: inbox.URL + taxii.DefaultInboxPath})
+	if err != nil {
+		t.Fatal(err)
+	}
+	receipts, err := hub.Deliver(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(receipts) != 1 || !receipts[0].OK() {
+		t.Fatalf("receipts %+v, want one SUCCESS", receipts)
+	}
+	got := recv.received()
+	if len(got) != 1 || len(got[0].Blocks) != 5 || got[0].Subscription == nil {
+		t.Fatalf("received %+v, want one message of 5 blocks with its subscription", got)
+	}
+	if s := got[0].Subscription; s.CollectionName != "hub-feed" || s.SubscriptionID != sub.SubscriptionID {
+		t.Errorf("subscription %+v, want hub-feed / %s", s, sub.SubscriptionID)
 	}
 }
