@@ -105,7 +105,7 @@ func readMixed(c *child) ([]byte, bool, error) {
 			elems = append(elems, t)
 		case *etree.CharData:
 			txt.WriteString(t.Data)
-			if !t.IsWhitespace() {
+			if !isXMLSpace(t.Data) {
 				mixedText = true
 			}
 		case *etree.Directive:

@@ -222,3 +222,33 @@ func TestCheckXML(t *testing.T) {
 		}
 	}
 }
+
+// TestPayloadBytesExact: an XML payload keeps its bytes as received (quotes,
+// comments, entity references, CDATA, whitespace), apart from the namespace
+// declarations added to its root, so signatures inside it stay valid.
+func TestPayloadBytesExact(t *testing.T) {
+	payload := "<s:P a='1' b=\"&lt;&#x41;\"><!-- keep --><s:Q><![CDATA[<raw>]]></s:Q>\r\n\t<x:R/>  </s:P>"
+	msg := `<t:Poll_Response xmlns:t="` + NS11 + `" xmlns:s="urn:s" message_id="1" in_response_to="2" collection_name="c"><t:Content_Block><t:Content_Binding binding_id="b"/><t:Content xmlns:x="urn:x">` +
+		payload + `</t:Content></t:Content_Block><ds:Signature xmlns:ds="` + NSXMLDSig + `"><ds:SignedInfo  Id='x' /></ds:Signature></t:Poll_Response>`
+	m, err := Unmarshal([]byte(msg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := m.(*PollResponse)
+	want := `<s:P xmlns:s="urn:s" xmlns:x="urn:x"` + payload[len("<s:P"):]
+	if got := string(r.ContentBlocks[0].Content); got != want {
+		t.Errorf("payload\n got: %q\nwant: %q", got, want)
+	}
+	if got, want := string(r.Signature), `<ds:Signature xmlns:ds="`+NSXMLDSig+`"><ds:SignedInfo  Id='x' /></ds:Signature>`; got != want {
+		t.Errorf("signature\n got: %q\nwant: %q", got, want)
+	}
+	// Latin-1 input: offsets refer to the converted text.
+	latin := []byte("<?xml version='1.0' encoding='ISO-8859-1'?><t:Inbox_Message xmlns:t=\"" + NS11 + "\" message_id=\"1\"><t:Content_Block><t:Content_Binding binding_id=\"b\"/><t:Content><p>\xe9t\xe9</p></t:Content></t:Content_Block></t:Inbox_Message>")
+	m, err = Unmarshal(latin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(m.(*InboxMessage).ContentBlocks[0].Content); got != "<p>été</p>" {
+		t.Errorf("Latin-1 payload = %q", got)
+	}
+}

@@ -187,7 +187,7 @@ func decodeCollectionInformationResponse(d *decoder, el *etree.Element, path str
 		}
 		m.Collections = append(m.Collections, c)
 	}
-	if m.Signature, err = signature(k); err != nil {
+	if m.Signature, err = d.signature(k); err != nil {
 		return nil, err
 	}
 	return m, nil

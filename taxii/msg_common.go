@@ -253,7 +253,7 @@ func (d *decoder) contentBlocks(k kids) ([]ContentBlock, error) {
 		if b.Binding, err = d.contentBinding(bk.one("Content_Binding"), "?"); err != nil {
 			return nil, err
 		}
-		if b.Content, b.ContentIsXML, err = readMixed(bk.one("Content")); err != nil {
+		if b.Content, b.ContentIsXML, err = d.mixed(bk.one("Content")); err != nil {
 			return nil, err
 		}
 		if b.TimestampLabel, err = optTimestamp(bk, "Timestamp_Label"); err != nil {
@@ -265,7 +265,7 @@ func (d *decoder) contentBlocks(k kids) ([]ContentBlock, error) {
 		if b.Padding, err = optText(bk, "Padding"); err != nil {
 			return nil, err
 		}
-		if b.Signature, err = signature(bk); err != nil {
+		if b.Signature, err = d.signature(bk); err != nil {
 			return nil, err
 		}
 	}

@@ -2,12 +2,12 @@ package taxii
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/beevik/etree"
 )
@@ -67,35 +67,17 @@ func (d Decoder) Unmarshal(b []byte) (Message, error) {
 	if err := checkProlog(b); err != nil {
 		return nil, err
 	}
-	doc := etree.NewDocument()
-	doc.ReadSettings = etree.ReadSettings{MaxDepth: d.maxDepth(), CharsetReader: charsetReader}
-	if err := doc.ReadFromBytes(b); err != nil {
-		if errors.Is(err, etree.ErrMaxDepth) {
-			return nil, &DecodeError{Kind: ErrTooDeep, Detail: fmt.Sprintf("elements nest deeper than %d levels", d.maxDepth())}
-		}
-		return nil, &DecodeError{Kind: ErrNotXML, Err: err}
+	b, err := toUTF8(b)
+	if err != nil {
+		return nil, err
 	}
-	var root *etree.Element
-	for _, t := range doc.Child {
-		switch t := t.(type) {
-		case *etree.Element:
-			if root != nil {
-				return nil, decodeErr(ErrNotXML, "", "", "more than one root element")
-			}
-			root = t
-		case *etree.Directive:
-			return nil, decodeErr(ErrDoctype, "", "", "the document has a DOCTYPE or other directive")
-		case *etree.CharData:
-			if !t.IsWhitespace() {
-				return nil, decodeErr(ErrNotXML, "", "", "text outside the root element")
-			}
-		}
+	p, err := parse(b, d.maxDepth())
+	if err != nil {
+		return nil, err
 	}
-	if root == nil {
-		return nil, decodeErr(ErrNotXML, "", "", "no root element")
-	}
+	root := p.root
 	path := "/" + root.Tag
-	dc := &decoder{}
+	dc := &decoder{p: p}
 	switch ns := root.NamespaceURI(); ns {
 	case NS11:
 		dc.v, dc.ns = V11, NS11
@@ -154,24 +136,53 @@ func decoderFor(v Version, name string) decodeFunc {
 }
 
 // charsetReader accepts the encodings TAXII servers declare: UTF-8 (and its
-// ASCII subset) as is, ISO-8859-1 converted to UTF-8. Others are refused
-// with an error naming them.
+// ASCII subset), and ISO-8859-1, which toUTF8 has already converted. Others
+// are refused with an error naming them.
 func charsetReader(charset string, r io.Reader) (io.Reader, error) {
 	switch strings.ToLower(charset) {
-	case "utf-8", "utf8", "us-ascii", "ascii":
+	case "utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "iso8859-1", "latin1", "latin-1":
 		return r, nil
-	case "iso-8859-1", "iso8859-1", "latin1", "latin-1":
-		b, err := io.ReadAll(r)
-		if err != nil {
-			return nil, err
-		}
-		runes := make([]rune, len(b))
-		for i, c := range b {
-			runes[i] = rune(c)
-		}
-		return strings.NewReader(string(runes)), nil
 	}
 	return nil, fmt.Errorf("unsupported character encoding %q (use UTF-8)", charset)
+}
+
+// toUTF8 converts a document that declares ISO-8859-1 to UTF-8 (the byte
+// offsets of payloads must refer to the bytes the parser reads).
+func toUTF8(b []byte) ([]byte, error) {
+	t := bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	if !bytes.HasPrefix(t, []byte("<?xml")) {
+		return b, nil
+	}
+	end := bytes.Index(t, []byte("?>"))
+	if end < 0 {
+		return b, nil
+	}
+	decl := t[:end]
+	i := bytes.Index(decl, []byte("encoding"))
+	if i < 0 {
+		return b, nil
+	}
+	rest := bytes.TrimLeft(decl[i+len("encoding"):], " \t\r\n")
+	if len(rest) < 2 || rest[0] != '=' {
+		return b, nil
+	}
+	rest = bytes.TrimLeft(rest[1:], " \t\r\n")
+	if len(rest) < 2 || (rest[0] != '"' && rest[0] != '\'') {
+		return b, nil
+	}
+	q := bytes.IndexByte(rest[1:], rest[0])
+	if q < 0 {
+		return b, nil
+	}
+	switch strings.ToLower(string(rest[1 : 1+q])) {
+	case "iso-8859-1", "iso8859-1", "latin1", "latin-1":
+		out := make([]byte, 0, len(b)+len(b)/8)
+		for _, c := range b {
+			out = utf8.AppendRune(out, rune(c))
+		}
+		return out, nil
+	}
+	return b, nil
 }
 
 // checkProlog refuses a DOCTYPE before the root element. encoding/xml never
@@ -202,10 +213,22 @@ func checkProlog(b []byte) error {
 	}
 }
 
-// decoder holds the version being decoded.
+// decoder holds the version being decoded and the parsed document.
 type decoder struct {
 	v  Version
 	ns string
+	p  *parsed
+}
+
+// mixed reads a mixed-content body: a captured Content payload, or any
+// other mixed element from the tree.
+func (d *decoder) mixed(c *child) ([]byte, bool, error) {
+	if d.p != nil {
+		if r := d.p.raw[c.el]; r != nil {
+			return d.p.payload(c, r)
+		}
+	}
+	return readMixed(c)
 }
 
 // child is an element with its path for error messages.
@@ -270,7 +293,7 @@ func (d *decoder) kids(el *etree.Element, path string, spec ...string) (kids, er
 			}
 			out[name] = append(out[name], child{t, cpath})
 		case *etree.CharData:
-			if !t.IsWhitespace() {
+			if !isXMLSpace(t.Data) {
 				return nil, decodeErr(ErrUnexpectedElement, path, "", "text %q where only elements may appear", shorten(t.Data))
 			}
 		case *etree.Directive:
@@ -439,11 +462,18 @@ func (d *decoder) extendedHeaders(k kids) ([]ExtendedHeader, error) {
 	return out, nil
 }
 
-// signature returns a ds:Signature child as a standalone XML element.
-func signature(k kids) ([]byte, error) {
+// signature returns a ds:Signature child as a standalone XML element,
+// exactly as received apart from the namespace declarations it inherited.
+func (d *decoder) signature(k kids) ([]byte, error) {
 	c := k.one("Signature")
 	if c == nil {
 		return nil, nil
+	}
+	if d.p != nil {
+		if r := d.p.raw[c.el]; r != nil {
+			b, _, err := d.p.payload(c, r)
+			return b, err
+		}
 	}
 	return standalone(c.el, c.path, inScope(c.el.Parent()), true)
 }

@@ -83,7 +83,7 @@ func (d *decoder) emptyRequest(el *etree.Element, path string) (id string, hs []
 	if hs, err = d.extendedHeaders(k); err != nil {
 		return
 	}
-	sig, err = signature(k)
+	sig, err = d.signature(k)
 	return
 }
 
@@ -178,7 +178,7 @@ func decodeDiscoveryResponse(d *decoder, el *etree.Element, path string) (Messag
 		}
 		m.Services = append(m.Services, s)
 	}
-	if m.Signature, err = signature(k); err != nil {
+	if m.Signature, err = d.signature(k); err != nil {
 		return nil, err
 	}
 	return m, nil

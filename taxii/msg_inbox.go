@@ -151,7 +151,7 @@ func decodeInbox(d *decoder, el *etree.Element, path string) (Message, error) {
 	if m.ContentBlocks, err = d.contentBlocks(k); err != nil {
 		return nil, err
 	}
-	if m.Signature, err = signature(k); err != nil {
+	if m.Signature, err = d.signature(k); err != nil {
 		return nil, err
 	}
 	return m, nil

@@ -194,7 +194,7 @@ func decodePollRequest(d *decoder, el *etree.Element, path string) (Message, err
 			}
 		}
 	}
-	if m.Signature, err = signature(k); err != nil {
+	if m.Signature, err = d.signature(k); err != nil {
 		return nil, err
 	}
 	if err := checkPollRequest(m); err != nil {
@@ -352,7 +352,7 @@ func decodePollResponse(d *decoder, el *etree.Element, path string) (Message, er
 	if m.ContentBlocks, err = d.contentBlocks(k); err != nil {
 		return nil, err
 	}
-	if m.Signature, err = signature(k); err != nil {
+	if m.Signature, err = d.signature(k); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -409,7 +409,7 @@ func decodePollFulfillment(d *decoder, el *etree.Element, path string) (Message,
 	if m.ExtendedHeaders, err = d.extendedHeaders(k); err != nil {
 		return nil, err
 	}
-	if m.Signature, err = signature(k); err != nil {
+	if m.Signature, err = d.signature(k); err != nil {
 		return nil, err
 	}
 	return m, nil

@@ -278,7 +278,7 @@ func decodeStatus(d *decoder, el *etree.Element, path string) (Message, error) {
 	if m.Message, err = optText(k, "Message"); err != nil {
 		return nil, err
 	}
-	if m.Signature, err = signature(k); err != nil {
+	if m.Signature, err = d.signature(k); err != nil {
 		return nil, err
 	}
 	if err := checkStatusDetails(m); err != nil {

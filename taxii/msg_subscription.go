@@ -180,7 +180,7 @@ func decodeSubscriptionRequest(d *decoder, el *etree.Element, path string) (Mess
 	if m.Push, err = d.pushParameters(k, "Push_Parameters"); err != nil {
 		return nil, err
 	}
-	if m.Signature, err = signature(k); err != nil {
+	if m.Signature, err = d.signature(k); err != nil {
 		return nil, err
 	}
 	if err := checkAction(d.v, m.Action, m.SubscriptionID, m.Parameters != nil); err != nil {
@@ -337,7 +337,7 @@ func decodeSubscriptionResponse(d *decoder, el *etree.Element, path string) (Mes
 		}
 		m.Subscriptions = append(m.Subscriptions, s)
 	}
-	if m.Signature, err = signature(k); err != nil {
+	if m.Signature, err = d.signature(k); err != nil {
 		return nil, err
 	}
 	return m, nil
