@@ -11,5 +11,6 @@ func commands() []Command {
 		collectionsCommand(),
 		pollCommand(),
 		pushCommand(),
+		subscribeCommand(),
 	}
 }

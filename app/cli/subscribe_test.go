@@ -1,0 +1,92 @@
+package cli
+
+import (
+	"testing"
+
+	"github.com/taxii-workstation/taxii-workstation/taxii/taxiitest"
+)
+
+// TestSubscribeLifecycle runs the actions in order against one server; each
+// step checks the command's JSON and the state the server holds.
+func TestSubscribeLifecycle(t *testing.T) {
+	h := newHarness(t, taxiitest.Options{}).feed()
+	const inbox = "http://127.0.0.1:9/services/inbox"
+	var id string
+	steps := []struct {
+		action     string
+		extra      []string
+		wantStatus string // in the output and on the server
+	}{
+		{"subscribe", []string{"--inbox", inbox}, "ACTIVE"},
+		{"status", nil, "ACTIVE"},
+		{"pause", nil, "PAUSED"},
+		{"status", nil, "PAUSED"},
+		{"resume", nil, "ACTIVE"},
+		{"unsubscribe", nil, "UNSUBSCRIBED"},
+	}
+	for _, st := range steps {
+		t.Run(st.action, func(t *testing.T) {
+			args := []string{"subscribe", "--url", "$DISCOVERY", "--collection", "feed", "--action", st.action, "--json"}
+			if st.action != "subscribe" {
+				args = append(args, "--id", id)
+			}
+			r := h.run(append(args, st.extra...)...)
+			r.check(t, ExitOK, nil, nil)
+			var got subscriptionJSON
+			if st.action == "status" {
+				var all []subscriptionJSON
+				r.decode(t, &all)
+				if len(all) != 1 {
+					t.Fatalf("status lists %d subscriptions, want 1: %+v", len(all), all)
+				}
+				got = all[0]
+			} else {
+				r.decode(t, &got)
+			}
+			if st.action == "subscribe" {
+				id = got.ID
+				if id == "" || got.Inbox != inbox {
+					t.Fatalf("subscribe = %+v, want an id and the inbox", got)
+				}
+			}
+			if got.ID != id || got.Status != st.wantStatus || got.Collection != "feed" {
+				t.Errorf("%s = %+v, want id %s status %s", st.action, got, id, st.wantStatus)
+			}
+			if st.action == "pause" {
+				r := h.run("subscribe", "--url", "$DISCOVERY", "--collection", "feed", "--action", "status", "--id", id)
+				r.check(t, ExitOK, []string{"COLLECTION", "SUBSCRIPTION ID", id, "PAUSED", inbox}, nil)
+			}
+			subs := h.srv.Subscriptions()
+			if len(subs) != 1 || string(subs[0].Status) != st.wantStatus || subs[0].Push == nil || subs[0].Push.Address != inbox {
+				t.Errorf("server holds %+v", subs)
+			}
+		})
+	}
+	// Ended subscriptions are no longer listed.
+	r := h.run("subscribe", "--url", "$DISCOVERY", "--collection", "feed", "--action", "status")
+	r.check(t, ExitOK, []string{"The server lists no subscriptions to feed"}, nil)
+}
+
+func TestSubscribeUsage(t *testing.T) {
+	h := newHarness(t, taxiitest.Options{}).feed()
+	tests := []struct {
+		name  string
+		args  []string
+		inErr string
+	}{
+		{"pause without id", []string{"--action", "pause"}, "needs --id"},
+		{"unknown action", []string{"--action", "cancel"}, "--action must be"},
+		{"inbox with status", []string{"--action", "status", "--inbox", "http://x/"}, "only apply to --action subscribe"},
+		{"bad inbox URL", []string{"--inbox", "ftp://x"}, "not an http:// or https:// URL"},
+		{"no collection", []string{"--collection", ""}, "--collection is required"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"subscribe", "--url", "$DISCOVERY", "--collection", "feed"}, tt.args...)
+			h.run(args...).check(t, ExitUsage, nil, []string{tt.inErr, "usage: taxii-workstation subscribe"})
+		})
+	}
+	if n := h.srv.Count(""); n != 0 {
+		t.Errorf("bad usage sent %d requests", n)
+	}
+}
