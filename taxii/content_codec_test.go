@@ -185,6 +185,10 @@ func TestCharsets(t *testing.T) {
 	if got := m.(*StatusMessage).Message; got != "café" {
 		t.Errorf("Latin-1 message = %q, want café", got)
 	}
+	bom := []byte("\xef\xbb\xbf<?xml version=\"1.0\"?><t:Discovery_Request xmlns:t=\"" + NS11 + "\" message_id=\"1\"/>")
+	if _, err := Unmarshal(bom); err != nil {
+		t.Errorf("document with a byte order mark: %v", err)
+	}
 	ebcdic := []byte(`<?xml version="1.0" encoding="EBCDIC"?><t:Discovery_Request xmlns:t="` + NS11 + `" message_id="1"/>`)
 	var de *DecodeError
 	if _, err := Unmarshal(ebcdic); !errors.As(err, &de) || de.Kind != ErrNotXML || !strings.Contains(err.Error(), "EBCDIC") {

@@ -67,6 +67,7 @@ func (d Decoder) Unmarshal(b []byte) (Message, error) {
 	if err := checkProlog(b); err != nil {
 		return nil, err
 	}
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
 	b, err := toUTF8(b)
 	if err != nil {
 		return nil, err
