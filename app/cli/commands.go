@@ -12,5 +12,6 @@ func commands() []Command {
 		pollCommand(),
 		pushCommand(),
 		subscribeCommand(),
+		profilesCommand(),
 	}
 }
