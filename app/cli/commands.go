@@ -13,5 +13,6 @@ func commands() []Command {
 		pushCommand(),
 		subscribeCommand(),
 		profilesCommand(),
+		cacheCommand(),
 	}
 }
