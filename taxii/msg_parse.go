@@ -99,7 +99,7 @@ func parse(b []byte, maxDepth int) (*parsed, error) {
 			for _, a := range t.Attr {
 				if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
 					if scope == nil {
-						scope = maps(outer)
+						scope = copyScope(outer)
 					}
 					prefix := a.Name.Local
 					if a.Name.Space == "" {
@@ -208,7 +208,7 @@ func parse(b []byte, maxDepth int) (*parsed, error) {
 	return p, nil
 }
 
-func maps(m map[string]string) map[string]string {
+func copyScope(m map[string]string) map[string]string {
 	out := make(map[string]string, len(m)+1)
 	for k, v := range m {
 		out[k] = v
