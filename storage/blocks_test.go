@@ -255,6 +255,8 @@ func TestSearch(t *testing.T) {
 		{"ünïcode", 10, []int{1}},        // title, non-ASCII fold
 		{"ÄRGER", 10, []int{3}},          // content, non-ASCII fold
 		{"stix.mitre.org", 10, []int{2}}, // binding label
+		{"<report>", 10, []int{2}},       // bytes JSON escapes: no raw-metadata shortcut
+		{"first_seen", 10, nil},          // in every raw metadata record, in no label
 		{"absent", 10, nil},
 		{"bad.example.com", 1, nil}, // limit: one of the two (scan order), checked by count below
 	}

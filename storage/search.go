@@ -94,16 +94,31 @@ func (s *Store) searchRange(ctx context.Context, q []byte, lo byte, hi, limit in
 					return err
 				}
 			}
+			item := metas.Item()
+			var id BlockID
+			copy(id[:], item.Key()[1:])
 			var m BlockMeta
-			if err := metas.Item().Value(func(v []byte) error { return json.Unmarshal(v, &m) }); err != nil {
+			decoded, match := false, false
+			err := item.Value(func(v []byte) error {
+				// Decoding JSON costs more than scanning it: decode only
+				// when the raw record could hold a matching label.
+				if !jsonSafe(q) || containsFold(v, q, &buf) {
+					if err := json.Unmarshal(v, &m); err != nil {
+						return err
+					}
+					decoded = true
+					match = containsFold([]byte(m.Title), q, &buf) || containsFold([]byte(m.Binding), q, &buf) ||
+						containsFold([]byte(m.Subtype), q, &buf)
+				}
+				return nil
+			})
+			if err != nil {
 				return err
 			}
-			match := containsFold([]byte(m.Title), q, &buf) || containsFold([]byte(m.Binding), q, &buf) ||
-				containsFold([]byte(m.Subtype), q, &buf)
 			if !match {
 				// Both prefixes are ordered by the same hash, so the content
 				// iterator walks in step with the metadata one.
-				ck := contentKey(m.ID)
+				ck := contentKey(id)
 				if !contents.Valid() || !bytes.Equal(contents.Item().Key(), ck) {
 					contents.Seek(ck)
 				}
@@ -118,6 +133,11 @@ func (s *Store) searchRange(ctx context.Context, q []byte, lo byte, hi, limit in
 					contents.Next()
 				}
 			}
+			if match && !decoded {
+				if err := item.Value(func(v []byte) error { return json.Unmarshal(v, &m) }); err != nil {
+					return err
+				}
+			}
 			if match {
 				hits = append(hits, m)
 				found.Add(1)
@@ -126,6 +146,17 @@ func (s *Store) searchRange(ctx context.Context, q []byte, lo byte, hi, limit in
 		return nil
 	})
 	return hits, err
+}
+
+// jsonSafe reports whether q appears verbatim in JSON-encoded text that
+// contains it: true unless q has bytes encoding/json escapes.
+func jsonSafe(q []byte) bool {
+	for _, c := range q {
+		if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // lowerASCII maps ASCII upper-case letters to lower case and every other
