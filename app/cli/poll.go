@@ -149,15 +149,18 @@ func printPoll(env *Env, out pollJSON, outDir string) error {
 		window = fmt.Sprintf("after %s, up to %s", orDash(out.Begin), orDash(out.End))
 	}
 	written := ""
-	if outDir != "" {
-		written = fmt.Sprintf("%d files in %s", len(out.Files), outDir)
+	switch {
+	case outDir != "" && len(out.Files) > 0:
+		written = fmt.Sprintf("%s in %s", plural(len(out.Files), "file"), outDir)
+	case outDir != "":
+		written = "nothing (no blocks received)"
 	}
 	return writeFields(env.Stdout,
 		"server", out.Server,
 		"collection", out.Collection,
 		"mode", out.Mode,
 		"window", window,
-		"received", fmt.Sprintf("%d blocks in %d parts (%s)", out.Blocks, out.Parts, byteSize(out.Bytes)),
+		"received", fmt.Sprintf("%s in %s (%s)", plural(out.Blocks, "block"), plural(out.Parts, "part"), byteSize(out.Bytes)),
 		"new", strconv.Itoa(out.New),
 		"known", strconv.Itoa(out.Known)+" (already cached)",
 		"record count", rc,

@@ -150,7 +150,7 @@ func TestPollPending(t *testing.T) {
 	h := newHarness(t, taxiitest.Options{})
 	h.srv.AddCollection(taxiitest.Collection{Name: "slow", Blocks: 5, Pending: 1, EstimatedWait: 1})
 	r := h.run("poll", "--url", "$DISCOVERY", "--collection", "slow")
-	r.check(t, ExitOK, []string{"5 blocks in 1 parts"}, []string{"PENDING"})
+	r.check(t, ExitOK, []string{"5 blocks in 1 part "}, []string{"PENDING"})
 }
 
 func TestPollDebug(t *testing.T) {
