@@ -31,6 +31,12 @@ func (d *delta) addColl(server, collection string, n int64) {
 // too big for one transaction is split; the cursor then moves in the last
 // one. Re-committing the same blocks is harmless: content is keyed by its
 // SHA-256 and a block is listed once per collection.
+//
+// Pass the cursor only when everything up to it is stored once this part
+// is: the response's end timestamp on the last part of a result set (or the
+// newest timestamp label when the server sent none), and the zero time on
+// earlier parts, whose labels servers do not promise to order, and on polls
+// of a chosen window.
 func (s *Store) CommitPart(ctx context.Context, server, collection string, blocks []NewBlock, cursor time.Time) (CommitResult, error) {
 	if err := checkPair(server, collection); err != nil {
 		return CommitResult{}, err
