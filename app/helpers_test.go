@@ -134,3 +134,16 @@ func count(t *testing.T, a interface {
 }
 
 func label(i int) time.Time { return taxiitest.DefaultStart.Add(time.Duration(i) * time.Second) }
+
+// eventually waits until cond holds, for conditions no event announces (a
+// request reaching the fake server); it fails the test after a generous deadline.
+func eventually(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not reached in time")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

@@ -197,10 +197,12 @@ func TestCancelMidSyncLeavesCursor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Cancel once the first part is stored (the second one stalls).
+	// Cancel once the first part is stored and the request for the second
+	// one (which stalls) reached the server.
 	ra.events.waitFor(t, 0, func(ev app.Event) bool {
 		return ev.Kind == app.JobProgress && ev.Job.ID == id && ev.Job.Progress.Parts == 1
 	})
+	eventually(t, func() bool { return srv.Count("PollFulfillmentRequest") == 1 })
 	if err := ra.CancelJob(id); err != nil {
 		t.Fatal(err)
 	}
@@ -252,6 +254,7 @@ func TestSyncBusyAndUnknown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	eventually(t, func() bool { return srv.Pending() == 0 }) // the stalled poll is in flight
 	if _, err := ra.StartSync(app.SyncRequest{Server: "hub", Collection: "feed", Mode: app.Everything}); !errors.Is(err, app.ErrBusy) {
 		t.Errorf("second sync of a busy collection: err = %v, want ErrBusy", err)
 	}
