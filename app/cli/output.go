@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/taxii-workstation/taxii-workstation/app"
+	"github.com/taxii-workstation/taxii-workstation/storage"
 )
 
 // explainedError is a failure told in words (app.Explain) with the full
@@ -24,10 +25,14 @@ func (e *explainedError) Error() string {
 	for _, p := range []string{"app: ", "taxii: ", "storage: "} {
 		details = strings.ReplaceAll(details, p, "")
 	}
+	msg := words + "\n  details: " + details
 	if words == "" || strings.EqualFold(strings.TrimSuffix(words, "."), strings.TrimSuffix(details, ".")) {
-		return details
+		msg = details
 	}
-	return words + "\n  details: " + details
+	if errors.Is(e.err, storage.ErrNoKeyring) && !strings.Contains(msg, SecretsFileEnv) {
+		msg += fmt.Sprintf("\nTo opt into the file fallback, give --secrets-file FILE or set %s=FILE.", SecretsFileEnv)
+	}
+	return msg
 }
 
 func (e *explainedError) Unwrap() error { return e.err }

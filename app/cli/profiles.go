@@ -17,11 +17,11 @@ const profilesUsage = "add NAME --url URL [auth flags] [--secrets-file FILE] [--
 	"       | list [--json] | show NAME [--json] | remove NAME"
 
 // profileJSON is a profile in `profiles list/show --json`: never a secret,
-// only the names of those kept in the keyring.
+// only the names of those kept in the keyring (or the opted-in file).
 type profileJSON struct {
 	app.Profile
 	Auth          string                   `json:"auth"`
-	Secrets       []string                 `json:"secrets_in_keyring"`
+	Secrets       []string                 `json:"secrets"` // names only, never values
 	Subscriptions []app.SubscriptionRecord `json:"subscriptions,omitempty"`
 }
 
@@ -120,8 +120,10 @@ func profilesAdd(ctx context.Context, env *Env, args []string) error {
 		return explain(err)
 	}
 	fmt.Fprintf(env.Stdout, "Saved profile %s (%s, auth: %s).\n", p.Name, p.DiscoveryURL, p.AuthSummary())
-	if fb := cf.secretsFallback(env); fb != "" {
-		fmt.Fprintf(env.Stderr, "note: if no OS keyring is reachable, its secrets are in %s (%s)\n", fb, storage.FallbackWarning)
+	if fb := cf.secretsFallback(env); fb != "" && len(toProfileJSON(p).Secrets) > 0 {
+		if err := storage.NewSecrets(storage.SecretsOptions{}).Probe(ctx); errors.Is(err, storage.ErrNoKeyring) {
+			fmt.Fprintf(env.Stderr, "note: no OS keyring is reachable, so its secrets are in %s: %s\n", fb, storage.FallbackWarning)
+		}
 	}
 	if *test {
 		rep, err := a.TestConnection(ctx, p.Name)
@@ -235,7 +237,7 @@ func profilesShow(ctx context.Context, env *Env, args []string) error {
 		"proxy", p.Proxy,
 		"timeout", timeout,
 		"service overrides", strings.Join(overrides, ", "),
-		"secrets in keyring", orDash(strings.Join(out.Secrets, ", ")),
+		"secrets", orDash(strings.Join(out.Secrets, ", "))+" (in the keyring or the opted-in secrets file; never shown)",
 		"last connection", statusText(p.Status),
 		"created", timeText(p.Created),
 	); err != nil {

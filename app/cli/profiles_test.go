@@ -67,7 +67,7 @@ func TestProfiles(t *testing.T) {
 			}
 		}},
 		{name: "show", args: []string{"profiles", "show", "isac"}, code: ExitOK,
-			inOut: []string{"url:", "username:", "ana", "headers:", "X-Api-Key", "secrets in keyring:", "password, header X-Api-Key"},
+			inOut: []string{"url:", "username:", "ana", "headers:", "X-Api-Key", "secrets:", "password, header X-Api-Key"},
 			after: func(t *testing.T, r result) {
 				if strings.Contains(r.stdout, secretPW) || strings.Contains(r.stdout, "k-123") {
 					t.Errorf("show shows a secret: %s", r.stdout)
@@ -140,6 +140,7 @@ func TestProfilesNoKeyring(t *testing.T) {
 		t.Errorf("secrets file mode %v", st.Mode().Perm())
 	}
 	h.assertNoSecretInStore(t, secretPW)
+	h.run("discover", "--server", "p").check(t, ExitFailure, nil, []string{"no OS keyring is reachable", "--secrets-file FILE or set " + SecretsFileEnv})
 	h.env[SecretsFileEnv] = file
 	h.run("discover", "--server", "p").check(t, ExitOK, []string{"POLL"}, nil)
 }
