@@ -12,7 +12,6 @@ func commands() []Command {
 		pollCommand(),
 		pushCommand(),
 		subscribeCommand(),
-		listenCommand(),
 		profilesCommand(),
 		cacheCommand(),
 	}
