@@ -12,6 +12,7 @@ func commands() []Command {
 		pollCommand(),
 		pushCommand(),
 		subscribeCommand(),
+		listenCommand(),
 		profilesCommand(),
 		cacheCommand(),
 	}
