@@ -48,6 +48,10 @@ func NewTAXIIClient(p Profile, c Credentials, log *slog.Logger) (Client, error) 
 		tc.Version, tc.ForceVersion = taxii.V10, true
 	case Version11:
 		tc.Version, tc.ForceVersion = taxii.V11, true
+	default:
+		if p.DetectedVersion == Version10 {
+			tc.Version = taxii.V10 // still detected again by the next discovery
+		}
 	}
 	a := taxii.Auth{}
 	if p.Username != "" {
@@ -93,6 +97,9 @@ func (a *App) client(ctx context.Context, server string) (Client, Profile, error
 	if ok {
 		return cl, p, nil
 	}
+	if p.Version == VersionAuto {
+		p.DetectedVersion = a.detectedVersion(ctx, server)
+	}
 	cl, err = a.newClient(p, c, a.log)
 	if err != nil {
 		return nil, p, err
@@ -111,4 +118,19 @@ func (a *App) dropClient(server string) {
 	a.mu.Lock()
 	delete(a.clients, server)
 	a.mu.Unlock()
+}
+
+// detectedVersion reads the TAXII version of server from its stored
+// discovery snapshot: 1.0 when every service speaks only 1.0.
+func (a *App) detectedVersion(ctx context.Context, server string) TAXIIVersion {
+	snap, err := a.store.Services(ctx, server)
+	if err != nil || len(snap.Services) == 0 {
+		return VersionAuto
+	}
+	for _, s := range snap.Services {
+		if s.Version != string(Version10) {
+			return Version11
+		}
+	}
+	return Version10
 }

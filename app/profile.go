@@ -84,6 +84,10 @@ type Profile struct {
 	// AdHoc is true for a profile built from command-line flags with
 	// UseAdHoc: it lives in memory only.
 	AdHoc bool `json:"ad_hoc,omitempty"`
+	// DetectedVersion is the version the last stored discovery found
+	// (filled in for a ClientFactory when Version is auto), so a TAXII 1.0
+	// server is spoken to in 1.0 without discovering it again.
+	DetectedVersion TAXIIVersion `json:"detected_version,omitempty"`
 }
 
 // Credentials are a profile's secrets. In Update an empty field keeps the

@@ -307,3 +307,29 @@ func TestAdHocProfile(t *testing.T) {
 		t.Errorf("GetProfile(ad hoc) = %+v, %v", p, err)
 	}
 }
+
+func TestDetectedVersionRemembered(t *testing.T) {
+	ctx := context.Background()
+	a, f := newFakeApp(t)
+	d, _ := f.Client.Discover(ctx, apptest.DiscoveryURL)
+	for i := range d.Services {
+		d.Services[i].Version = taxii.V10
+	}
+	f.Client.Discovery = d
+	if _, err := a.Discover(ctx, "hub"); err != nil {
+		t.Fatal(err)
+	}
+	// A new App over the same store (the next start of the program).
+	b, err := app.New(app.Deps{Store: f.Store, Secrets: f.Secrets, NewClient: f.Client.Factory(), Clock: f.Clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if _, err := b.RefreshCollections(ctx, "hub"); err != nil {
+		t.Fatal(err)
+	}
+	made, _ := f.Client.Made()
+	if got := made[len(made)-1].DetectedVersion; got != app.Version10 {
+		t.Errorf("client made with detected version %q, want 1.0", got)
+	}
+}
