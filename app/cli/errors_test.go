@@ -101,6 +101,7 @@ func TestAuth(t *testing.T) {
 		args  []string
 		env   map[string]string
 		inErr []string
+		v10   bool // every request in TAXII 1.0
 	}{
 		{name: "basic from the environment", opts: taxiitest.Options{Auth: taxiitest.Auth{Username: "u", Password: "pw"}},
 			args: []string{"--username", "u"}, env: map[string]string{PasswordEnv: "pw"}},
@@ -113,6 +114,7 @@ func TestAuth(t *testing.T) {
 			args: []string{"--cert", files.Cert, "--key", files.KeyPKCS8, "--ca-cert", files.CA}, env: map[string]string{KeyPasswordEnv: "key-pass"}},
 		{name: "PKCS#12 bundle", opts: taxiitest.Options{TLS: pki.ServerTLS(false), Auth: taxiitest.Auth{ClientCert: true}},
 			args: []string{"--cert", files.PKCS12, "--key-password", "key-pass", "--ca-cert", files.CA}},
+		{name: "TAXII 1.0 forced", args: []string{"--taxii", "1.0"}, v10: true},
 		{name: "insecure is warned about", opts: taxiitest.Options{TLS: pki.ServerTLS(false)},
 			args: []string{"--insecure"}, inErr: []string{"warning: certificate verification is OFF"}},
 	}
@@ -125,6 +127,11 @@ func TestAuth(t *testing.T) {
 			}
 			r := h.run(append([]string{"collections", "--url", "$DISCOVERY"}, tt.args...)...)
 			r.check(t, ExitOK, []string{"feed"}, tt.inErr)
+			for _, q := range h.srv.Requests() {
+				if q.Kind != "login" && (q.Version == taxii.V10) != tt.v10 {
+					t.Errorf("%s sent in TAXII %s", q.Kind, q.Version)
+				}
+			}
 		})
 	}
 }
@@ -150,6 +157,9 @@ func TestHelpShowsFlags(t *testing.T) {
 				if !strings.Contains(out.String(), s) {
 					t.Errorf("help %s lacks %q:\n%s", cmd, s, out)
 				}
+			}
+			if n := strings.Count(out.String(), "usage: taxii-workstation "+cmd); n != 1 {
+				t.Errorf("help %s prints the usage %d times", cmd, n)
 			}
 		})
 	}
