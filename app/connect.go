@@ -17,21 +17,41 @@ type ConnectionReport struct {
 	Version  string        `json:"version"` // TAXII version the server answered in
 	Services []Service     `json:"services"`
 	Took     time.Duration `json:"took"`
+	// Problem is the failure in words ("" when the server answered).
+	Problem string `json:"problem,omitempty"`
+	// Collections lists the collections when the server has a collection
+	// management service that answered; CollectionsProblem says why not.
+	Collections        []Collection `json:"collections,omitempty"`
+	CollectionsProblem string       `json:"collections_problem,omitempty"`
 }
 
 // TestConnection runs discovery against the profile's URL and returns what
-// it found, or an error whose Explain gives the reason in words. Either
-// way it records the profile's connection status (a ConnectionStatus event)
-// and, on success, stores the services snapshot.
+// it found, or an error (Problem and Explain give the reason in words).
+// Either way it records the profile's connection status (a
+// ConnectionStatus event). On success it stores the services snapshot and,
+// when there is a collection management service, refreshes the collections.
 func (a *App) TestConnection(ctx context.Context, server string) (ConnectionReport, error) {
 	start := a.clock.Now()
 	snap, version, err := a.discover(ctx, server)
-	rep := ConnectionReport{Server: server, Version: version, Took: a.clock.Now().Sub(start)}
+	rep := ConnectionReport{Server: server, Version: version}
 	a.recordStatus(ctx, server, err)
 	if err != nil {
+		rep.Took, rep.Problem = a.clock.Now().Sub(start), Explain(err)
 		return rep, err
 	}
 	rep.Services = snap.Services
+	for _, s := range snap.Services {
+		if s.Type == string(taxii.ServiceCollectionManagement) {
+			cs, err := a.RefreshCollections(ctx, server)
+			if err != nil {
+				rep.CollectionsProblem = Explain(err)
+			} else {
+				rep.Collections = cs.Collections
+			}
+			break
+		}
+	}
+	rep.Took = a.clock.Now().Sub(start)
 	return rep, nil
 }
 

@@ -203,17 +203,21 @@ func TestProfileLifecycleEvents(t *testing.T) {
 func TestTestConnection(t *testing.T) {
 	ctx := context.Background()
 	ra := newRealApp(t, nil)
-	srv := ra.serve(t, taxiitest.Options{Auth: taxiitest.Auth{Username: "analyst", Password: "right", Headers: map[string]string{"X-API-Key": "k1"}}})
+	srv := ra.serve(t, taxiitest.Options{Auth: taxiitest.Auth{Username: "analyst", Password: "right", Headers: map[string]string{"X-API-Key": "k1"}}},
+		taxiitest.Collection{Name: "feed", Blocks: 1})
 	p := app.Profile{Name: "hub", DiscoveryURL: srv.DiscoveryURL(), Username: "analyst", Headers: []app.Header{{Name: "X-API-Key", Secret: true}}}
 
 	// Wrong password: failing, in words, recorded.
 	if err := ra.UpdateProfile(ctx, p, app.Credentials{Password: "wrong", Headers: map[string]string{"X-API-Key": "k1"}}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := ra.TestConnection(ctx, "hub")
+	rep, err := ra.TestConnection(ctx, "hub")
 	var se *taxii.StatusError
 	if !errors.As(err, &se) || se.Type != taxii.StatusUnauthorized {
 		t.Fatalf("err = %v, want UNAUTHORIZED", err)
+	}
+	if rep.Problem == "" || rep.Problem != app.Explain(err) {
+		t.Errorf("problem = %q", rep.Problem)
 	}
 	got, _ := ra.GetProfile(ctx, "hub")
 	if got.Status.State != app.Failing || got.Status.Message == "" || got.Status.At.IsZero() {
@@ -224,12 +228,12 @@ func TestTestConnection(t *testing.T) {
 	if err := ra.UpdateProfile(ctx, p, app.Credentials{Password: "right"}); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := ra.TestConnection(ctx, "hub")
+	rep, err = ra.TestConnection(ctx, "hub")
 	if err != nil {
 		t.Fatalf("TestConnection: %v (%s)", err, app.Explain(err))
 	}
-	if rep.Version != "1.1" || len(rep.Services) != 4 {
-		t.Errorf("report = %+v, want 4 services in 1.1", rep)
+	if rep.Version != "1.1" || len(rep.Services) != 4 || rep.Problem != "" || len(rep.Collections) != 1 || rep.Collections[0].Name != "feed" {
+		t.Errorf("report = %+v, want 4 services in 1.1 and the collection", rep)
 	}
 	got, _ = ra.GetProfile(ctx, "hub")
 	if got.Status.State != app.Reachable || got.Status.Message != "" {
