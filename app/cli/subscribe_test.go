@@ -3,6 +3,7 @@ package cli
 import (
 	"testing"
 
+	"github.com/taxii-workstation/taxii-workstation/taxii"
 	"github.com/taxii-workstation/taxii-workstation/taxii/taxiitest"
 )
 
@@ -88,5 +89,28 @@ func TestSubscribeUsage(t *testing.T) {
 	}
 	if n := h.srv.Count(""); n != 0 {
 		t.Errorf("bad usage sent %d requests", n)
+	}
+}
+
+// TestPollSubscription polls on behalf of a subscription: the request names
+// it and carries no parameters of its own.
+func TestPollSubscription(t *testing.T) {
+	h := newHarness(t, taxiitest.Options{}).feed()
+	r := h.run("subscribe", "--url", "$DISCOVERY", "--collection", "feed", "--json")
+	r.check(t, ExitOK, nil, nil)
+	var sub subscriptionJSON
+	r.decode(t, &sub)
+	h.run("poll", "--url", "$DISCOVERY", "--collection", "feed", "--subscription-id", sub.ID).check(t, ExitOK, []string{"120 blocks in 3 parts"}, nil)
+	var found bool
+	for _, q := range h.srv.Requests() {
+		if pr, ok := q.Message.(*taxii.PollRequest); ok {
+			found = true
+			if pr.SubscriptionID != sub.ID || pr.Parameters != nil {
+				t.Errorf("poll request: subscription %q, parameters %+v", pr.SubscriptionID, pr.Parameters)
+			}
+		}
+	}
+	if !found {
+		t.Error("no poll request")
 	}
 }
