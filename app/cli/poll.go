@@ -3,8 +3,11 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 	"strconv"
 	"time"
+
+	"golang.org/x/term"
 
 	"github.com/taxii-workstation/taxii-workstation/app"
 	"github.com/taxii-workstation/taxii-workstation/taxii"
@@ -170,18 +173,39 @@ func printPoll(env *Env, out pollJSON, outDir string) error {
 	)
 }
 
-// waitNotice tells the user when the server answers PENDING.
+// waitNotice tells the user when the server answers PENDING and, when
+// stderr is a terminal, shows the parts and blocks as they arrive.
 func waitNotice(env *Env) func(app.Event) {
 	waiting := false
+	live := false
+	if f, ok := env.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		live = true
+	}
+	shown := false
 	return func(ev app.Event) {
-		if ev.Kind != app.JobProgress || ev.Job == nil {
+		if ev.Job == nil {
+			return
+		}
+		if ev.Kind != app.JobProgress {
+			if shown && ev.Job.State.Final() {
+				fmt.Fprintln(env.Stderr)
+				shown = false
+			}
 			return
 		}
 		p := ev.Job.Progress
 		if p.Waiting && !waiting {
+			if shown {
+				fmt.Fprintln(env.Stderr)
+				shown = false
+			}
 			fmt.Fprintf(env.Stderr, "the server is preparing the result (PENDING); waiting %s before asking again (Ctrl-C cancels)\n", p.Remaining.Round(time.Second))
 		}
 		waiting = p.Waiting
+		if live && !p.Waiting && p.Parts > 0 {
+			fmt.Fprintf(env.Stderr, "\rreceived %s in %s (%s), %d new   ", plural(p.Blocks, "block"), plural(p.Parts, "part"), byteSize(p.Bytes), p.New)
+			shown = true
+		}
 	}
 }
 
