@@ -19,10 +19,11 @@ import (
 // command of the test (as one data directory would be), secrets in the
 // keyring mock.
 type harness struct {
-	t     *testing.T
-	srv   *taxiitest.Server
-	store *storage.Store
-	env   map[string]string
+	t       *testing.T
+	srv     *taxiitest.Server
+	store   *storage.Store
+	env     map[string]string
+	dataDir string
 	// password answers the terminal prompt; "" means there is no terminal.
 	password string
 	prompts  int
@@ -38,7 +39,7 @@ func newHarness(t *testing.T, opts taxiitest.Options) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	return &harness{t: t, srv: srv, store: store, env: map[string]string{}}
+	return &harness{t: t, srv: srv, store: store, env: map[string]string{}, dataDir: t.TempDir()}
 }
 
 // feed adds the usual collection: 120 STIX blocks in parts of 50.
@@ -72,7 +73,7 @@ func (h *harness) run(args ...string) result {
 		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
 		Getenv:  func(k string) string { return h.env[k] },
 		Meta:    app.Metadata{ID: "test.id", Name: "TAXII Workstation", Version: "9.8.7", Build: 42},
-		DataDir: h.t.TempDir(),
+		DataDir: h.dataDir,
 		OpenApp: func(ctx context.Context, o OpenConfig) (*app.App, func() error, error) {
 			a, err := app.New(app.Deps{
 				Store:     h.store,

@@ -24,9 +24,27 @@ func subJSON(r app.SubscriptionRecord) subscriptionJSON {
 }
 
 // defaultInbox is where a new subscription asks the server to push when
-// --inbox is not given: "" (we poll with --subscription-id) until the
-// inbox listener (`listen`, issue 7) exists to default to.
-func defaultInbox(*Env) string { return "" }
+// --inbox is not given: this workstation's inbox listener (see `listen`),
+// at its advertised URL, else at the address its saved settings bind (the
+// default 127.0.0.1:9443), whether or not it is running now.
+func defaultInbox(env *Env, a *app.App) (string, error) {
+	l, err := app.NewListener(a, app.ListenerOptions{DataDir: env.DataDir})
+	if err != nil {
+		return "", err
+	}
+	if u := l.InboxURL(); u != "" {
+		return u, nil
+	}
+	c := l.Config()
+	addr, scheme := c.Addr, "https"
+	if addr == "" {
+		addr = app.DefaultListenerAddr
+	}
+	if c.TLS == "" || c.TLS == app.TLSOff {
+		scheme = "http"
+	}
+	return scheme + "://" + addr + taxii.DefaultInboxPath, nil
+}
 
 func subscribeCommand() Command {
 	const usage = connUsage + " --collection NAME --action subscribe|status|pause|resume|unsubscribe\n" +
@@ -41,7 +59,7 @@ func subscribeCommand() Command {
 			collection := fs.String("collection", "", "`NAME` of the collection (TAXII 1.0: feed)")
 			action := fs.String("action", "subscribe", "`ACTION`: subscribe, status, pause, resume or unsubscribe")
 			id := fs.String("id", "", "subscription `ID` (needed to pause, resume and unsubscribe; limits status to it)")
-			inbox := fs.String("inbox", "", "subscribe: ask the server to push to this inbox `URL` (default: none; poll with --subscription-id)")
+			inbox := fs.String("inbox", "", "subscribe: ask the server to push to this inbox `URL` (default: this workstation's listener, see 'listen'; \"none\": no push, poll with --subscription-id)")
 			bindings := fs.String("bindings", "", "subscribe: only these content bindings, comma-separated `URN,...`")
 			countOnly := fs.Bool("count-only", false, "subscribe: receive only record counts")
 			asJSON := fs.Bool("json", false, "print JSON for scripts")
@@ -71,16 +89,26 @@ func subscribeCommand() Command {
 			if *action != "subscribe" && (*inbox != "" || *bindings != "" || *countOnly) {
 				return usagef("--inbox, --bindings and --count-only only apply to --action subscribe")
 			}
-			if *inbox == "" {
-				*inbox = defaultInbox(env)
-			} else if err := checkURL("--inbox", *inbox); err != nil {
-				return err
+			if *inbox != "" && *inbox != "none" {
+				if err := checkURL("--inbox", *inbox); err != nil {
+					return err
+				}
 			}
 			s, err := connect(ctx, env, cf, taxii.ServiceCollectionManagement)
 			if err != nil {
 				return err
 			}
 			defer s.close()
+			switch {
+			case *action != "subscribe":
+			case *inbox == "none":
+				*inbox = ""
+			case *inbox == "":
+				if *inbox, err = defaultInbox(env, s.app); err != nil {
+					return explain(err)
+				}
+				fmt.Fprintf(env.Stderr, "asking the server to push to this workstation's listener at %s (run 'taxii-workstation listen' to receive; --inbox none subscribes without push)\n", *inbox)
+			}
 			var recs []app.SubscriptionRecord
 			var rec app.SubscriptionRecord
 			switch *action {

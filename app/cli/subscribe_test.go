@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/taxii-workstation/taxii-workstation/app"
+	"github.com/taxii-workstation/taxii-workstation/storage"
 	"github.com/taxii-workstation/taxii-workstation/taxii"
 	"github.com/taxii-workstation/taxii-workstation/taxii/taxiitest"
 )
@@ -112,5 +115,54 @@ func TestPollSubscription(t *testing.T) {
 	}
 	if !found {
 		t.Error("no poll request")
+	}
+}
+
+// TestSubscribeDefaultInbox: without --inbox the server is asked to push to
+// this workstation's listener; --inbox none asks for no push.
+func TestSubscribeDefaultInbox(t *testing.T) {
+	h := newHarness(t, taxiitest.Options{}).feed()
+	sub := func(extra ...string) (subscriptionJSON, result) {
+		t.Helper()
+		r := h.run(append([]string{"subscribe", "--url", "$DISCOVERY", "--collection", "feed", "--json"}, extra...)...)
+		r.check(t, ExitOK, nil, nil)
+		var s subscriptionJSON
+		r.decode(t, &s)
+		return s, r
+	}
+	s, r := sub()
+	if want := "http://" + app.DefaultListenerAddr + "/services/inbox"; s.Inbox != want || !strings.Contains(r.stderr, "listener at "+want) {
+		t.Errorf("default inbox %q (stderr %q), want %s", s.Inbox, r.stderr, want)
+	}
+	s, _ = sub("--inbox", "none")
+	if s.Inbox != "" {
+		t.Errorf("--inbox none pushes to %q", s.Inbox)
+	}
+	// The listener's saved settings say where partners reach it.
+	a, err := app.New(app.Deps{Store: h.store, Secrets: keyringSecrets{storage.NewSecrets(storage.SecretsOptions{})}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := app.NewListener(a, app.ListenerOptions{DataDir: h.dataDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.SetConfig(app.ListenerConfig{AdvertiseURL: "https://ws.example.org:9443"}); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	if s, _ = sub(); s.Inbox != "https://ws.example.org:9443/services/inbox" {
+		t.Errorf("inbox %q, want the advertised URL", s.Inbox)
+	}
+	var pushes []string
+	for _, rec := range h.srv.Subscriptions() {
+		if rec.Push != nil {
+			pushes = append(pushes, rec.Push.Address)
+		} else {
+			pushes = append(pushes, "")
+		}
+	}
+	if len(pushes) != 3 || pushes[1] != "" || pushes[2] != "https://ws.example.org:9443/services/inbox" {
+		t.Errorf("server holds push addresses %q", pushes)
 	}
 }
