@@ -127,7 +127,7 @@ type App struct {
 
 	ctx    context.Context // lives until Close; parent of background jobs
 	cancel context.CancelFunc
-	wg     sync.WaitGroup // background jobs
+	wg     sync.WaitGroup // running jobs and Run; Add only under mu while !closed
 
 	profMu sync.Mutex // serialises read-modify-write of stored profiles
 
@@ -172,8 +172,9 @@ func New(d Deps) (*App, error) {
 	}, nil
 }
 
-// Close cancels running jobs and waits for them to end. It does not close
-// the Store, which the caller opened.
+// Close cancels running jobs and scheduled loops and waits for them to
+// end, so the Store may be closed right after. It does not close the
+// Store, which the caller opened.
 func (a *App) Close() error {
 	a.mu.Lock()
 	if a.closed {

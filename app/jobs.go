@@ -62,11 +62,7 @@ func (a *App) startSync(ctx context.Context, req SyncRequest, scheduled bool) (s
 	if err != nil {
 		return "", err
 	}
-	a.wg.Add(1)
-	go func() {
-		defer a.wg.Done()
-		_, _ = a.runJob(ctx, j)
-	}()
+	go func() { _, _ = a.runJob(ctx, j) }()
 	return j.snap.ID, nil
 }
 
@@ -112,11 +108,13 @@ func (a *App) register(parent context.Context, req SyncRequest, scheduled bool) 
 	}
 	a.jobs[j.snap.ID] = j
 	a.busy[key] = j.snap.ID
+	a.wg.Add(1) // under a.mu with closed false, so never after Close's Wait began
 	return j, ctx, nil
 }
 
 // runJob runs a registered job to its end on this goroutine.
 func (a *App) runJob(ctx context.Context, j *job) (SyncResult, error) {
+	defer a.wg.Done()
 	defer j.cancel()
 	a.publish(Event{Kind: JobStarted, Server: j.snap.Request.Server, Collection: j.snap.Request.Collection, Job: a.jobSnapshot(j, nil)})
 	res, err := a.sync(ctx, j.snap.Request, func(p Progress) {

@@ -106,6 +106,7 @@ func (a *App) Run(ctx context.Context) error {
 		return errors.New("app: Run is already running")
 	}
 	a.sched = s
+	a.wg.Add(1) // Close waits for the loops to stop
 	a.mu.Unlock()
 	defer func() {
 		a.mu.Lock()
@@ -113,6 +114,7 @@ func (a *App) Run(ctx context.Context) error {
 		a.mu.Unlock()
 		cancel()
 		s.stopAll()
+		a.wg.Done()
 	}()
 	scheds, err := a.Schedules(ctx)
 	if err != nil {
