@@ -153,6 +153,9 @@ func (v *shareView) request() (app.PushRequest, []*shareFile) {
 	}
 	var order, items []*shareFile
 	for _, f := range v.files {
+		if f.outcome != nil {
+			continue // sent already: its receipt stays shown
+		}
 		if f.item != nil {
 			req.Items = append(req.Items, *f.item)
 			items = append(items, f)
@@ -168,11 +171,11 @@ func (v *shareView) request() (app.PushRequest, []*shareFile) {
 func (v *shareView) recheck() {
 	v.checkGen++
 	gen := v.checkGen
-	if len(v.files) == 0 {
+	req, order := v.request()
+	if len(order) == 0 {
 		v.updateSend()
 		return
 	}
-	req, order := v.request()
 	for _, f := range order {
 		f.check = nil
 	}
@@ -199,9 +202,14 @@ func (v *shareView) recheck() {
 	})
 }
 
-// problems counts files that failed their check (or are still being checked).
-func (v *shareView) problems() (bad, pending int) {
+// problems counts the files not sent yet, those that failed their check
+// and those still being checked.
+func (v *shareView) problems() (unsent, bad, pending int) {
 	for _, f := range v.files {
+		if f.outcome != nil {
+			continue
+		}
+		unsent++
 		switch {
 		case f.check == nil:
 			pending++
@@ -209,12 +217,12 @@ func (v *shareView) problems() (bad, pending int) {
 			bad++
 		}
 	}
-	return bad, pending
+	return unsent, bad, pending
 }
 
 func (v *shareView) updateSend() {
-	bad, pending := v.problems()
-	if len(v.files) == 0 || bad > 0 || pending > 0 || v.server.Selected == "" || v.sending {
+	unsent, bad, pending := v.problems()
+	if unsent == 0 || bad > 0 || pending > 0 || v.server.Selected == "" || v.sending {
 		v.send.Disable()
 	} else {
 		v.send.Enable()
@@ -224,6 +232,8 @@ func (v *shareView) updateSend() {
 		v.sendNote.SetText("Sending…")
 	case len(v.files) == 0:
 		v.sendNote.SetText("")
+	case unsent == 0:
+		v.sendNote.SetText("Every file was sent: see its receipt. Add more files, or Clear the list.")
 	case bad > 0:
 		v.sendNote.SetText(fmt.Sprintf("%s cannot be sent: fix or remove %s first. Nothing is sent until every file passes.", nOf(bad, "file"), map[bool]string{true: "it", false: "them"}[bad == 1]))
 	case pending > 0:
@@ -231,15 +241,15 @@ func (v *shareView) updateSend() {
 	case v.server.Selected == "":
 		v.sendNote.SetText("Choose the server to share with.")
 	default:
-		v.sendNote.SetText(fmt.Sprintf("%s ready to send.", nOf(len(v.files), "file")))
+		v.sendNote.SetText(fmt.Sprintf("%s ready to send.", nOf(unsent, "file")))
 	}
 }
 
 // Send pushes every file to the chosen inbox, one message each, and shows
 // a receipt per file.
 func (v *shareView) Send() {
-	bad, pending := v.problems()
-	if len(v.files) == 0 || bad > 0 || pending > 0 || v.server.Selected == "" {
+	unsent, bad, pending := v.problems()
+	if unsent == 0 || bad > 0 || pending > 0 || v.server.Selected == "" || v.sending {
 		v.updateSend()
 		return
 	}

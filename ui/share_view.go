@@ -23,6 +23,8 @@ const autoInbox = "Automatic (from the collection or discovery)"
 // "Shared by me" lists more).
 const historyLimit = 200
 
+const noServers = "Add a server in Servers first: files are shared to a partner server's inbox."
+
 // shareView sends STIX files to a partner's inbox: files are added (picked
 // or dropped, or handed over from the Cache view), checked one by one,
 // then sent to the chosen server, inbox and collections, each with a receipt.
@@ -71,7 +73,7 @@ func newShareView(env *viewEnv) *shareView {
 	v.inbox = widget.NewSelect([]string{autoInbox}, func(string) { v.recheck() })
 	v.inbox.Selected = autoInbox
 	v.dests = widget.NewCheckGroup(nil, func([]string) { v.recheck() })
-	v.destNote = widget.NewLabel("")
+	v.destNote = widget.NewLabel(noServers)
 	v.destNote.Wrapping = fyne.TextWrapWord
 	v.refresh = widget.NewButtonWithIcon("Refresh collections", theme.ViewRefreshIcon(), v.refreshCollections)
 	v.refresh.Hide()
@@ -175,11 +177,13 @@ func (v *shareView) loadProfiles() {
 		switch {
 		case len(names) == 0:
 			v.server.ClearSelected()
-			v.destNote.SetText("Add a server in Servers first: files are shared to a partner server's inbox.")
+			v.destNote.SetText(noServers)
 		case v.server.Selected != "" && !slices.Contains(names, v.server.Selected):
 			v.server.ClearSelected()
 		case len(names) == 1 && v.server.Selected == "":
 			v.server.SetSelected(names[0])
+		case v.server.Selected == "":
+			v.destNote.SetText("Choose the server to share with; its collections are listed here.")
 		}
 	})
 }
