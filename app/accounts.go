@@ -67,8 +67,9 @@ type accessControl struct {
 	certs    map[string]string // normalized fingerprint → name
 	key      [32]byte
 
-	mu sync.Mutex
-	ok map[[32]byte]bool
+	mu       sync.Mutex
+	ok       map[[32]byte]bool
+	inflight map[[32]byte]*check
 
 	dummyOnce sync.Once
 	dummyHash []byte
@@ -78,7 +79,7 @@ type accessControl struct {
 const maxVerified = 1024
 
 func newAccessControl(c ListenerConfig) *accessControl {
-	ac := &accessControl{accounts: map[string]string{}, certs: map[string]string{}, ok: map[[32]byte]bool{}}
+	ac := &accessControl{accounts: map[string]string{}, certs: map[string]string{}, ok: map[[32]byte]bool{}, inflight: map[[32]byte]*check{}}
 	_, _ = rand.Read(ac.key[:])
 	for _, a := range c.Accounts {
 		ac.accounts[a.Name] = a.PasswordHash
@@ -117,21 +118,40 @@ func (ac *accessControl) password(user, password string) bool {
 	var sum [32]byte
 	copy(sum[:], m.Sum(nil))
 	ac.mu.Lock()
-	hit := ac.ok[sum]
-	ac.mu.Unlock()
-	if hit {
+	if ac.ok[sum] {
+		ac.mu.Unlock()
 		return true
 	}
-	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
-		return false
+	// Concurrent requests with the same credentials (a partner's parallel
+	// pushes after a restart) wait for one check instead of each running
+	// bcrypt.
+	if c, ok := ac.inflight[sum]; ok {
+		ac.mu.Unlock()
+		<-c.done
+		return c.ok
 	}
-	ac.mu.Lock()
-	if len(ac.ok) >= maxVerified {
-		clear(ac.ok)
-	}
-	ac.ok[sum] = true
+	c := &check{done: make(chan struct{})}
+	ac.inflight[sum] = c
 	ac.mu.Unlock()
-	return true
+
+	c.ok = bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil
+	ac.mu.Lock()
+	delete(ac.inflight, sum)
+	if c.ok {
+		if len(ac.ok) >= maxVerified {
+			clear(ac.ok)
+		}
+		ac.ok[sum] = true
+	}
+	ac.mu.Unlock()
+	close(c.done)
+	return c.ok
+}
+
+// check is a password check in progress.
+type check struct {
+	done chan struct{}
+	ok   bool
 }
 
 func (ac *accessControl) certificate(fingerprint string) (string, bool) {
