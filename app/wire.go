@@ -21,6 +21,9 @@ type OpenOptions struct {
 	// keyring is reachable (see storage.FallbackWarning). Set it only after
 	// the user opted in.
 	SecretsFallbackFile string
+	// NewClient makes the TAXII clients; nil uses NewTAXIIClient. The
+	// command line's --debug wraps it to log every exchange.
+	NewClient ClientFactory
 }
 
 // Opened is an App over a cache on disk; Close closes both.
@@ -47,9 +50,10 @@ func OpenDataDir(ctx context.Context, dataDir string, o OpenOptions) (*Opened, e
 		return nil, err
 	}
 	core, err := New(Deps{
-		Store:   store,
-		Secrets: keyringSecrets{storage.NewSecrets(storage.SecretsOptions{FallbackFile: o.SecretsFallbackFile})},
-		Logger:  o.Logger,
+		Store:     store,
+		Secrets:   keyringSecrets{storage.NewSecrets(storage.SecretsOptions{FallbackFile: o.SecretsFallbackFile})},
+		NewClient: o.NewClient,
+		Logger:    o.Logger,
 	})
 	if err != nil {
 		store.Close()
@@ -58,8 +62,15 @@ func OpenDataDir(ctx context.Context, dataDir string, o OpenOptions) (*Opened, e
 	return &Opened{App: core, store: store}, nil
 }
 
-// keyringService names the workstation's entries in the OS keyring.
-const keyringService = "TAXII Workstation"
+// KeyringService is the service name of the workstation's entries in the OS keyring
+// (one entry per profile and secret, account "PROFILE/KEY").
+const KeyringService = "TAXII Workstation"
+
+// NewKeyringSecrets returns the core's Secrets over the OS keyring (and the
+// opted-in fallback file of o, if any).
+func NewKeyringSecrets(o storage.SecretsOptions) Secrets {
+	return keyringSecrets{storage.NewSecrets(o)}
+}
 
 // keyringSecrets adapts storage.Secrets to the core's Secrets: one keyring
 // entry per (profile, key), and a missing secret reads as "".
@@ -68,7 +79,7 @@ type keyringSecrets struct{ s *storage.Secrets }
 func (k keyringSecrets) account(profile, key string) string { return profile + "/" + key }
 
 func (k keyringSecrets) Get(profile, key string) (string, error) {
-	v, err := k.s.Get(context.Background(), keyringService, k.account(profile, key))
+	v, err := k.s.Get(context.Background(), KeyringService, k.account(profile, key))
 	if errors.Is(err, storage.ErrNotFound) {
 		return "", nil
 	}
@@ -76,11 +87,11 @@ func (k keyringSecrets) Get(profile, key string) (string, error) {
 }
 
 func (k keyringSecrets) Set(profile, key, value string) error {
-	return k.s.Set(context.Background(), keyringService, k.account(profile, key), value)
+	return k.s.Set(context.Background(), KeyringService, k.account(profile, key), value)
 }
 
 func (k keyringSecrets) Delete(profile, key string) error {
-	err := k.s.Delete(context.Background(), keyringService, k.account(profile, key))
+	err := k.s.Delete(context.Background(), KeyringService, k.account(profile, key))
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil
 	}

@@ -138,14 +138,21 @@ func newFlagSet(env *Env, cmd string, usage string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args with fs, turning flag errors into usage errors.
+// parseFlags parses args with fs: -h prints the command's help once (to
+// stdout) and returns flag.ErrHelp; a bad flag becomes a *UsageError without
+// the help (Run prints the synopsis to stderr). flag.FlagSet would call Usage
+// itself on both, so it is silenced during Parse.
 func parseFlags(fs *flag.FlagSet, args []string) error {
+	usage := fs.Usage
+	fs.Usage = func() {}
 	err := fs.Parse(args)
-	if err == nil || errors.Is(err, flag.ErrHelp) {
-		if err != nil {
-			fs.Usage()
-		}
+	fs.Usage = usage
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		usage()
 		return err
+	case err != nil:
+		return usagef("%v", err)
 	}
-	return usagef("%v", err)
+	return nil
 }

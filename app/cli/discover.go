@@ -31,7 +31,7 @@ func discoverCommand() Command {
 			fs := newFlagSet(env, "discover", usage)
 			cf := addConnFlags(fs, true)
 			asJSON := fs.Bool("json", false, "print JSON for scripts")
-			if err := parseCmd(fs, args); err != nil {
+			if err := parseFlags(fs, args); err != nil {
 				return err
 			}
 			if fs.NArg() > 0 {
@@ -89,7 +89,7 @@ func collectionsCommand() Command {
 			fs := newFlagSet(env, "collections", usage)
 			cf := addConnFlags(fs, true)
 			asJSON := fs.Bool("json", false, "print JSON for scripts")
-			if err := parseCmd(fs, args); err != nil {
+			if err := parseFlags(fs, args); err != nil {
 				return err
 			}
 			if fs.NArg() > 0 {

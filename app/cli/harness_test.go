@@ -77,7 +77,7 @@ func (h *harness) run(args ...string) result {
 		OpenApp: func(ctx context.Context, o OpenConfig) (*app.App, func() error, error) {
 			a, err := app.New(app.Deps{
 				Store:     h.store,
-				Secrets:   keyringSecrets{storage.NewSecrets(storage.SecretsOptions{FallbackFile: o.SecretsFallbackFile})},
+				Secrets:   app.NewKeyringSecrets(storage.SecretsOptions{FallbackFile: o.SecretsFallbackFile}),
 				NewClient: clientFactory(o.OnExchange),
 				Logger:    o.Logger,
 			})

@@ -44,7 +44,7 @@ func startListen(t *testing.T, h *harness, args ...string) (discovery string, ou
 		Getenv:  func(k string) string { return h.env[k] },
 		DataDir: t.TempDir(),
 		OpenApp: func(ctx context.Context, o OpenConfig) (*app.App, func() error, error) {
-			a, err := app.New(app.Deps{Store: h.store, Secrets: keyringSecrets{storage.NewSecrets(storage.SecretsOptions{})}, Logger: o.Logger})
+			a, err := app.New(app.Deps{Store: h.store, Secrets: app.NewKeyringSecrets(storage.SecretsOptions{}), Logger: o.Logger})
 			if err != nil {
 				return nil, nil, err
 			}

@@ -2,16 +2,13 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"sync"
 
 	"github.com/taxii-workstation/taxii-workstation/app"
-	"github.com/taxii-workstation/taxii-workstation/storage"
 	"github.com/taxii-workstation/taxii-workstation/taxii"
 )
 
@@ -47,37 +44,18 @@ func openApp(ctx context.Context, env *Env, o OpenConfig) (*app.App, func() erro
 	return openDataDir(ctx, env.DataDir, o)
 }
 
-// openDataDir is the production opener: app.OpenDataDir. app.OpenOptions
-// has no way to reach the TAXII client, so with --debug the same parts are
-// composed here, with a client factory that sets OnExchange (keep this in
-// step with app/wire.go until OpenOptions grows a client hook).
+// openDataDir is the production opener: app.OpenDataDir, with a client
+// factory that logs every exchange when --debug asked for it.
 func openDataDir(ctx context.Context, dataDir string, o OpenConfig) (*app.App, func() error, error) {
-	if o.OnExchange == nil {
-		op, err := app.OpenDataDir(ctx, dataDir, app.OpenOptions{Logger: o.Logger, SecretsFallbackFile: o.SecretsFallbackFile})
-		if err != nil {
-			return nil, nil, err
-		}
-		return op.App, op.Close, nil
+	opts := app.OpenOptions{Logger: o.Logger, SecretsFallbackFile: o.SecretsFallbackFile}
+	if o.OnExchange != nil {
+		opts.NewClient = clientFactory(o.OnExchange)
 	}
-	var logf func(string, ...any)
-	if o.Logger != nil {
-		logf = func(format string, args ...any) { o.Logger.Warn(fmt.Sprintf(format, args...)) }
-	}
-	store, err := storage.Open(ctx, filepath.Join(dataDir, app.CacheDirName), storage.Options{Logf: logf})
+	op, err := app.OpenDataDir(ctx, dataDir, opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	core, err := app.New(app.Deps{
-		Store:     store,
-		Secrets:   keyringSecrets{storage.NewSecrets(storage.SecretsOptions{FallbackFile: o.SecretsFallbackFile})},
-		NewClient: clientFactory(o.OnExchange),
-		Logger:    o.Logger,
-	})
-	if err != nil {
-		store.Close()
-		return nil, nil, err
-	}
-	return core, func() error { return errors.Join(core.Close(), store.Close()) }, nil
+	return op.App, op.Close, nil
 }
 
 // clientFactory is app.NewTAXIIClient with OnExchange set on the client.
@@ -92,32 +70,6 @@ func clientFactory(onExchange func(*taxii.Exchange)) app.ClientFactory {
 		}
 		return cl, nil
 	}
-}
-
-// keyringService and keyringSecrets mirror app/wire.go: one keyring entry
-// per (profile, key) under the service "TAXII Workstation".
-const keyringService = "TAXII Workstation"
-
-type keyringSecrets struct{ s *storage.Secrets }
-
-func (k keyringSecrets) Get(profile, key string) (string, error) {
-	v, err := k.s.Get(context.Background(), keyringService, profile+"/"+key)
-	if errors.Is(err, storage.ErrNotFound) {
-		return "", nil
-	}
-	return v, err
-}
-
-func (k keyringSecrets) Set(profile, key, value string) error {
-	return k.s.Set(context.Background(), keyringService, profile+"/"+key, value)
-}
-
-func (k keyringSecrets) Delete(profile, key string) error {
-	err := k.s.Delete(context.Background(), keyringService, profile+"/"+key)
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil
-	}
-	return err
 }
 
 // warnLogger returns a logger that prints warnings and errors to w as

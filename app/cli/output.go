@@ -125,32 +125,12 @@ func splitList(s string) []string {
 	return out
 }
 
-// parseCmd parses args with fs: -h prints the help once (to stdout), a bad
-// flag becomes a usage error without the help (Run prints the synopsis to
-// stderr). The framework's parseFlags prints the help twice on -h and the
-// whole help to stdout on a bad flag, because flag.FlagSet calls Usage
-// itself.
-func parseCmd(fs *flag.FlagSet, args []string) error {
-	usage := fs.Usage
-	fs.Usage = func() {}
-	err := fs.Parse(args)
-	fs.Usage = usage
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		usage()
-		return err
-	case err != nil:
-		return usagef("%v", err)
-	}
-	return nil
-}
-
 // parseArgs parses flags that may come before, between or after
 // positional arguments and returns the positional ones.
 func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
-		if err := parseCmd(fs, args); err != nil {
+		if err := parseFlags(fs, args); err != nil {
 			return nil, err
 		}
 		rest := fs.Args()

@@ -53,7 +53,7 @@ func pollCommand() Command {
 			sinceLast := fs.Bool("since-last", false, "continue from where the last poll of this collection ended (the cursor)")
 			outDir := fs.String("out", "", "also write each block received to `DIR`, one file per block (original bytes)")
 			asJSON := fs.Bool("json", false, "print JSON for scripts")
-			if err := parseCmd(fs, args); err != nil {
+			if err := parseFlags(fs, args); err != nil {
 				return err
 			}
 			if fs.NArg() > 0 {

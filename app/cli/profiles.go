@@ -138,7 +138,7 @@ func profilesAdd(ctx context.Context, env *Env, args []string) error {
 func profilesList(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "profiles", "list [--json]")
 	asJSON := fs.Bool("json", false, "print JSON for scripts")
-	if err := parseCmd(fs, args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

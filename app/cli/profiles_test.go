@@ -11,6 +11,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"github.com/taxii-workstation/taxii-workstation/app"
 	"github.com/taxii-workstation/taxii-workstation/taxii/taxiitest"
 )
 
@@ -47,7 +48,7 @@ func TestProfiles(t *testing.T) {
 			code: ExitOK, inOut: []string{"Saved profile isac", "auth: basic + headers", "Connection works: TAXII 1.1, 4 services"},
 			after: func(t *testing.T, r result) {
 				for acct, want := range map[string]string{"isac/password": secretPW, "isac/header:X-Api-Key": "k-123"} {
-					if got, err := keyring.Get(keyringService, acct); err != nil || got != want {
+					if got, err := keyring.Get(app.KeyringService, acct); err != nil || got != want {
 						t.Errorf("keyring %s = %q, %v; want %q", acct, got, err, want)
 					}
 				}
@@ -80,7 +81,7 @@ func TestProfiles(t *testing.T) {
 		{name: "unknown server", args: []string{"discover", "--server", "nope"}, code: ExitFailure, inErr: []string{`no server profile named "nope"`}},
 		{name: "remove", args: []string{"profiles", "remove", "isac"}, code: ExitOK, inOut: []string{"Removed profile isac"},
 			after: func(t *testing.T, r result) {
-				if _, err := keyring.Get(keyringService, "isac/password"); !errors.Is(err, keyring.ErrNotFound) {
+				if _, err := keyring.Get(app.KeyringService, "isac/password"); !errors.Is(err, keyring.ErrNotFound) {
 					t.Errorf("the password is still in the keyring: %v", err)
 				}
 			}},
@@ -108,7 +109,7 @@ func TestProfilesPasswordSources(t *testing.T) {
 	h.run("profiles", "add", "p2", "--url", "$DISCOVERY", "--username", "u").check(t, ExitOK, nil, nil)
 	h.run("profiles", "add", "p3", "--url", "$DISCOVERY", "--username", "u", "--password", "from-the-flag").check(t, ExitOK, nil, nil)
 	for name, want := range map[string]string{"p1": "from-the-prompt", "p2": "from-the-env", "p3": "from-the-flag"} {
-		if got, _ := keyring.Get(keyringService, name+"/password"); got != want {
+		if got, _ := keyring.Get(app.KeyringService, name+"/password"); got != want {
 			t.Errorf("%s password = %q, want %q", name, got, want)
 		}
 	}

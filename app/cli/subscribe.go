@@ -63,7 +63,7 @@ func subscribeCommand() Command {
 			bindings := fs.String("bindings", "", "subscribe: only these content bindings, comma-separated `URN,...`")
 			countOnly := fs.Bool("count-only", false, "subscribe: receive only record counts")
 			asJSON := fs.Bool("json", false, "print JSON for scripts")
-			if err := parseCmd(fs, args); err != nil {
+			if err := parseFlags(fs, args); err != nil {
 				return err
 			}
 			if fs.NArg() > 0 {

@@ -139,7 +139,7 @@ func TestSubscribeDefaultInbox(t *testing.T) {
 		t.Errorf("--inbox none pushes to %q", s.Inbox)
 	}
 	// The listener's saved settings say where partners reach it.
-	a, err := app.New(app.Deps{Store: h.store, Secrets: keyringSecrets{storage.NewSecrets(storage.SecretsOptions{})}})
+	a, err := app.New(app.Deps{Store: h.store, Secrets: app.NewKeyringSecrets(storage.SecretsOptions{})})
 	if err != nil {
 		t.Fatal(err)
 	}
