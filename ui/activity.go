@@ -146,29 +146,23 @@ func (p *activityPanel) drawSoon() {
 func (p *activityPanel) draw() {
 	p.lastDraw = p.now()
 	p.redraws++
-	running := false
 	ended := false
 	for _, j := range p.items {
 		if j.State.Final() {
 			ended = true
-		} else {
-			running = true
+			break
 		}
 	}
-	_ = running
-	if ended {
-		p.clear.Enable()
-	} else {
-		p.clear.Disable()
+	if ended == p.clear.Disabled() { // change buttons only when they must: each refresh measures text
+		if ended {
+			p.clear.Enable()
+		} else {
+			p.clear.Disable()
+		}
 	}
-	if len(p.items) == 0 {
-		p.empty.Show()
-		p.list.Hide()
-	} else {
-		p.empty.Hide()
-		p.list.Show()
-	}
-	p.list.Refresh()
+	showIf(p.empty, len(p.items) == 0)
+	showIf(p.list, len(p.items) > 0)
+	p.list.Refresh() // virtualized: only the visible rows are updated
 }
 
 func (p *activityPanel) clearEnded() {
@@ -214,7 +208,8 @@ func (p *activityPanel) createRow() fyne.CanvasObject {
 		spinner: widget.NewProgressBarInfinite(),
 	}
 	r.title.Truncation = fyne.TextTruncateEllipsis
-	r.status.Truncation = fyne.TextTruncateEllipsis
+	// The status is not truncated but scrolls sideways: truncating measures
+	// the text again on every change, which made a redraw four times slower.
 	r.action = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() {
 		if r.onAction != nil {
 			r.onAction()
@@ -226,42 +221,62 @@ func (p *activityPanel) createRow() fyne.CanvasObject {
 
 func (r *activityRow) CreateRenderer() fyne.WidgetRenderer {
 	top := container.NewBorder(nil, nil, nil, r.action, r.title)
-	return widget.NewSimpleRenderer(container.NewVBox(top, container.NewStack(r.bar, r.spinner), r.status))
+	return widget.NewSimpleRenderer(container.NewVBox(top, container.NewStack(r.bar, r.spinner), container.NewHScroll(r.status)))
 }
 
 func (p *activityPanel) updateRow(j app.Job, r *activityRow) {
-	r.title.SetText(jobTitle(j))
-	r.status.SetText(jobStatus(j))
-	switch {
-	case j.State.Final():
-		r.bar.Hide()
-		r.spinner.Hide()
-		r.spinner.Stop()
-		if j.State == app.StateFailed {
-			r.status.Importance = widget.DangerImportance
-		} else {
-			r.status.Importance = widget.MediumImportance
-		}
-		r.action.SetText("Dismiss")
-		r.action.SetIcon(theme.ContentClearIcon())
-		id := j.ID
-		r.onAction = func() { p.dismiss(id) }
-	default:
-		r.status.Importance = widget.MediumImportance
-		if f, ok := jobFraction(j); ok {
-			r.spinner.Hide()
+	setText(r.title, jobTitle(j))
+	status := widget.MediumImportance
+	if j.State == app.StateFailed {
+		status = widget.DangerImportance
+	}
+	if r.status.Importance != status {
+		r.status.Importance = status
+		r.status.Refresh()
+	}
+	setText(r.status, jobStatus(j))
+	id := j.ID
+	if j.State.Final() {
+		showIf(r.bar, false)
+		if r.spinner.Visible() {
 			r.spinner.Stop()
-			r.bar.Show()
+			r.spinner.Hide()
+		}
+		setButton(r.action, "Dismiss", theme.ContentClearIcon())
+		r.onAction = func() { p.dismiss(id) }
+		return
+	}
+	if f, ok := jobFraction(j); ok {
+		if r.spinner.Visible() {
+			r.spinner.Stop()
+			r.spinner.Hide()
+		}
+		showIf(r.bar, true)
+		if r.bar.Value != f {
 			r.bar.SetValue(f)
-		} else {
-			r.bar.Hide()
+		}
+	} else {
+		showIf(r.bar, false)
+		if !r.spinner.Visible() {
 			r.spinner.Show()
 			r.spinner.Start()
 		}
-		r.action.SetText("Cancel")
-		r.action.SetIcon(theme.CancelIcon())
-		id := j.ID
-		r.onAction = func() { p.cancel(id) }
 	}
-	r.status.Refresh()
+	setButton(r.action, "Cancel", theme.CancelIcon())
+	r.onAction = func() { p.cancel(id) }
+}
+
+// setText changes a label only when its text changes: every change
+// measures and shapes the text again.
+func setText(l *widget.Label, s string) {
+	if l.Text != s {
+		l.SetText(s)
+	}
+}
+
+func setButton(b *widget.Button, text string, icon fyne.Resource) {
+	if b.Text != text {
+		b.Text, b.Icon = text, icon
+		b.Refresh()
+	}
 }

@@ -1,0 +1,155 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/taxii-workstation/taxii-workstation/app"
+	"github.com/taxii-workstation/taxii-workstation/app/apptest"
+)
+
+// uiLoop stands in for the real driver's Fyne goroutine, which the test
+// driver does not have: one goroutine running queued functions in order.
+type uiLoop struct {
+	ch    chan func()
+	worst time.Duration // longest single function; read after drain
+}
+
+func newUILoop() *uiLoop {
+	l := &uiLoop{ch: make(chan func(), 1<<20)}
+	go func() {
+		for fn := range l.ch {
+			t0 := time.Now()
+			fn()
+			l.worst = max(l.worst, time.Since(t0))
+		}
+	}()
+	return l
+}
+
+func (l *uiLoop) post(fn func()) { l.ch <- fn }
+
+// drain waits until everything posted so far has run.
+func (l *uiLoop) drain() {
+	done := make(chan struct{})
+	l.post(func() { close(done) })
+	<-done
+}
+
+// queuedSource delivers the core's events through the loop, as the real
+// driver's fyne.Do queue does.
+type queuedSource struct {
+	core *app.App
+	loop *uiLoop
+}
+
+func (q queuedSource) Subscribe(fn func(app.Event)) func() {
+	return q.core.Subscribe(func(ev app.Event) { q.loop.post(func() { fn(ev) }) })
+}
+
+// BenchmarkUIDelayDuringPoll measures how long a user's input waits for the
+// Fyne goroutine while a 10,000-block poll streams into the servers view:
+// every millisecond a probe (standing for a key press or a click) is queued
+// behind the poll's events and the activity panel's coalesced redraws, and
+// the time until it runs is recorded. Reported: the worst and the 99th
+// percentile wait, the longest the Fyne goroutine was busy with one event,
+// how many progress events the poll published and how many redraws the
+// activity panel made of them. Under the test driver nothing is painted, so
+// the figures cover event handling and widget updates (text measuring
+// included), not the GPU.
+func BenchmarkUIDelayDuringPoll(b *testing.B) {
+	for _, part := range []int{1, 100} {
+		b.Run(fmt.Sprintf("blocks=10000/part=%d", part), func(b *testing.B) { benchPollDelay(b, 10000, part) })
+	}
+}
+
+func benchPollDelay(b *testing.B, blocks, partSize int) {
+	test.NewTempApp(b)
+	core, fakes := apptest.NewApp(b)
+	for i := range blocks {
+		fakes.Client.Add("big", apptest.Block(fmt.Sprintf("Report %d", i), apptest.Start().Add(time.Duration(i+1)*time.Second)))
+	}
+	fakes.Client.PartSize = partSize
+	if err := core.AddProfile(context.Background(), app.Profile{Name: "S", DiscoveryURL: apptest.DiscoveryURL}, app.Credentials{}); err != nil {
+		b.Fatal(err)
+	}
+	loop := newUILoop()
+	hub := newEventHub(queuedSource{core: core, loop: loop})
+	b.Cleanup(hub.Close)
+	win := test.NewTempWindow(b, nil)
+	env := &viewEnv{core: core, win: win, events: hub, picker: &fakePicker{}, notify: func(string, string) {}, show: func(string) bool { return true }}
+	var v *serversView
+	loop.post(func() {
+		v = newServersView(env)
+		win.SetContent(v)
+		win.Resize(fyne.NewSize(1200, 800))
+	})
+	loop.drain()
+	v.work.Wait()
+	loop.post(func() { loop.worst = 0 }) // not the view's construction
+
+	var waits []time.Duration
+	var progress int
+	cancel := core.Subscribe(func(ev app.Event) {
+		if ev.Kind == app.JobProgress {
+			progress++ // published from the one job goroutine
+		}
+	})
+	defer cancel()
+	b.ResetTimer()
+	for range b.N {
+		id, err := core.StartSync(app.SyncRequest{Server: "S", Collection: "big", Mode: app.Everything})
+		if err != nil {
+			b.Fatal(err)
+		}
+		stop := make(chan struct{})
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() { // the user, pressing a key every millisecond
+			defer wg.Done()
+			t := time.NewTicker(time.Millisecond)
+			defer t.Stop()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-t.C:
+					queued := time.Now()
+					loop.post(func() {
+						v.work.apply(func() {
+							mu.Lock()
+							waits = append(waits, time.Since(queued))
+							mu.Unlock()
+						})
+					})
+				}
+			}
+		}()
+		j, err := core.WaitJob(context.Background(), id)
+		if err != nil || j.State != app.StateDone || j.Progress.Blocks != blocks {
+			b.Fatalf("job %+v, %v", j, err)
+		}
+		close(stop)
+		wg.Wait()
+		loop.drain()
+		v.work.Wait()
+	}
+	b.StopTimer()
+	slices.Sort(waits)
+	if len(waits) == 0 {
+		b.Fatal("no probe ran")
+	}
+	b.ReportMetric(float64(waits[len(waits)-1].Microseconds())/1000, "worst-ms")
+	b.ReportMetric(float64(waits[len(waits)*99/100].Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(loop.worst.Microseconds())/1000, "worst-handler-ms")
+	b.ReportMetric(float64(progress)/float64(b.N), "events/poll")
+	b.ReportMetric(float64(v.activity.redraws), "redraws")
+}
