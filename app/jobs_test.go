@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -288,5 +289,27 @@ func TestSubscriptions(t *testing.T) {
 	recs, _ = a.Subscriptions(ctx, "hub")
 	if len(recs) != 1 || recs[0].Status != string(taxii.SubscriptionUnsubscribed) {
 		t.Errorf("recorded after unsubscribe = %+v", recs)
+	}
+}
+
+func TestPendingCountdownProgress(t *testing.T) {
+	a, f := newFakeApp(t)
+	f.Client.Add("feed", blocks("b", 1)...)
+	f.Client.Countdown = []time.Duration{3 * time.Second, 2 * time.Second, time.Second}
+	log := newEventLog()
+	defer a.Subscribe(log.add)()
+	if _, err := a.Sync(context.Background(), app.SyncRequest{Server: "hub", Collection: "feed", Mode: app.SinceLast}); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, ev := range log.all() {
+		if ev.Kind == app.JobProgress {
+			p := ev.Job.Progress
+			got = append(got, fmt.Sprintf("%s:%v/%v", ev.Job.State, p.Remaining, p.WaitTotal))
+		}
+	}
+	want := "waiting:3s/3s waiting:2s/3s waiting:1s/3s running:0s/0s"
+	if strings.Join(got, " ") != want {
+		t.Errorf("progress = %v, want %s", got, want)
 	}
 }

@@ -37,6 +37,10 @@ type Client struct {
 	Errs map[string]error
 	// PushStatus is the status pushes get (empty: SUCCESS).
 	PushStatus taxii.StatusType
+	// Countdown, when set, makes every poll report PENDING first: one
+	// waiting progress event per value (the remaining time; the first is
+	// the total), before the first part.
+	Countdown []time.Duration
 	// BeforePart, when set, runs before each poll part is handed over
 	// (part numbers from 1); an error stops the poll with it.
 	BeforePart func(ctx context.Context, collection string, part int) error
@@ -201,6 +205,14 @@ func (c *Client) Poll(ctx context.Context, _ string, req *taxii.PollRequest, opt
 			}
 		}
 		return res, nil
+	}
+	for _, rem := range c.Countdown {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		if opts.OnProgress != nil {
+			opts.OnProgress(taxii.PollProgress{Event: taxii.PollWaiting, Part: 1, ResultID: "result-1", Remaining: rem, Total: c.Countdown[0]})
+		}
 	}
 	if partSize <= 0 {
 		partSize = max(len(sel), 1)
