@@ -252,7 +252,7 @@ func (a *App) RemoveProfile(ctx context.Context, name string) error {
 	}
 	p := fromStored(sp)
 	var serr error
-	for _, k := range secretKeys(p, true) {
+	for _, k := range secretKeys(p) {
 		if err := a.secrets.Delete(name, k); err != nil && serr == nil {
 			serr = fmt.Errorf("app: remove secret %s of %q from the keyring: %w", k, name, err)
 		}

@@ -131,21 +131,21 @@ func statusFromSettings(set map[string]string) ConnStatus {
 	return st
 }
 
-// secretKeys lists the keyring keys p uses; with all, every key it might
-// have used (for removal).
-func secretKeys(p Profile, all bool) []string {
+// secretKeys lists the keyring keys p uses. Updates delete the keys a
+// profile stops using, so these are all the keys it has.
+func secretKeys(p Profile) []string {
 	var ks []string
-	if all || p.Username != "" {
+	if p.Username != "" {
 		ks = append(ks, secPassword)
 	}
-	if all || p.CertFile != "" || p.PKCS12File != "" {
+	if p.CertFile != "" || p.PKCS12File != "" {
 		ks = append(ks, secKeyPassword)
 	}
-	if all || p.JWTURL != "" {
+	if p.JWTURL != "" {
 		ks = append(ks, secJWTPassword)
 	}
 	for _, h := range p.Headers {
-		if h.Secret || all {
+		if h.Secret {
 			ks = append(ks, secHeader+h.Name)
 		}
 	}
@@ -188,7 +188,7 @@ func setCredential(c *Credentials, key, v string) {
 // loadCredentials reads p's secrets from the keeper.
 func (a *App) loadCredentials(p Profile) (Credentials, error) {
 	var c Credentials
-	for _, k := range secretKeys(p, false) {
+	for _, k := range secretKeys(p) {
 		v, err := a.secrets.Get(p.Name, k)
 		if err != nil {
 			return c, fmt.Errorf("app: read secret %s of %q from the keyring: %w", k, p.Name, err)
@@ -205,7 +205,7 @@ func (a *App) mergeCredentials(p Profile, c Credentials) (Credentials, error) {
 		return c, err
 	}
 	out := Credentials{Headers: maps.Clone(c.Headers)}
-	for _, k := range secretKeys(p, false) {
+	for _, k := range secretKeys(p) {
 		v := credentialValue(c, k)
 		if v == "" {
 			v = credentialValue(stored, k)
@@ -219,7 +219,7 @@ func (a *App) mergeCredentials(p Profile, c Credentials) (Credentials, error) {
 // does not.
 func (a *App) saveSecrets(p Profile, c Credentials, old *Profile) error {
 	used := map[string]bool{}
-	for _, k := range secretKeys(p, false) {
+	for _, k := range secretKeys(p) {
 		used[k] = true
 		v := credentialValue(c, k)
 		var err error
@@ -233,7 +233,7 @@ func (a *App) saveSecrets(p Profile, c Credentials, old *Profile) error {
 		}
 	}
 	if old != nil {
-		for _, k := range secretKeys(*old, false) {
+		for _, k := range secretKeys(*old) {
 			if !used[k] {
 				if err := a.secrets.Delete(p.Name, k); err != nil {
 					return fmt.Errorf("app: remove unused secret %s of %q from the keyring: %w", k, p.Name, err)

@@ -337,3 +337,24 @@ func TestDetectedVersionRemembered(t *testing.T) {
 		t.Errorf("client made with detected version %q, want 1.0", got)
 	}
 }
+
+func TestNoKeyring(t *testing.T) {
+	ctx := context.Background()
+	a, f := apptest.NewApp(t)
+	f.Secrets.Err = errors.New("no OS keyring is reachable")
+	// A profile without secrets needs no keyring, to add or to remove.
+	if err := a.AddProfile(ctx, app.Profile{Name: "open", DiscoveryURL: "https://open.example.org/d"}, app.Credentials{}); err != nil {
+		t.Fatalf("add without secrets: %v", err)
+	}
+	if err := a.RemoveProfile(ctx, "open"); err != nil {
+		t.Fatalf("remove without secrets: %v", err)
+	}
+	// One with a password is refused, and nothing is stored.
+	err := a.AddProfile(ctx, app.Profile{Name: "basic", DiscoveryURL: "https://b.example.org/d", Username: "u"}, app.Credentials{Password: "p"})
+	if err == nil || !strings.Contains(err.Error(), "keyring") {
+		t.Fatalf("add with a password and no keyring: %v", err)
+	}
+	if ps, _ := a.ListProfiles(ctx); len(ps) != 0 {
+		t.Errorf("profiles = %+v, want none", ps)
+	}
+}
