@@ -284,3 +284,28 @@ func TestSyncBusyAndUnknown(t *testing.T) {
 		}
 	}
 }
+
+func TestCancelDuringPending(t *testing.T) {
+	ra := newRealApp(t, nil)
+	ra.serve(t, taxiitest.Options{}, taxiitest.Collection{Name: "slow", Blocks: 4, Pending: 1, EstimatedWait: 300})
+	id, err := ra.StartSync(app.SyncRequest{Server: "hub", Collection: "slow", Mode: app.SinceLast})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, _ := ra.events.waitFor(t, 0, func(ev app.Event) bool {
+		return ev.Kind == app.JobProgress && ev.Job.ID == id && ev.Job.State == app.StateWaiting
+	})
+	if ev.Job.Progress.WaitTotal != 300*time.Second || ev.Job.Progress.Remaining <= 0 {
+		t.Errorf("countdown = %v of %v, want 300s total", ev.Job.Progress.Remaining, ev.Job.Progress.WaitTotal)
+	}
+	if err := ra.CancelJob(id); err != nil {
+		t.Fatal(err)
+	}
+	j, err := ra.WaitJob(context.Background(), id)
+	if err != nil || j.State != app.StateCanceled {
+		t.Fatalf("job = %+v, %v", j, err)
+	}
+	if _, ok := cursorOf(t, ra, "slow"); ok || count(t, ra, "hub", "slow") != 0 {
+		t.Error("a sync cancelled while pending stored something or moved the cursor")
+	}
+}
