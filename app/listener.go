@@ -50,7 +50,9 @@ type Listener struct {
 	subs    []listenerSub
 	nextSub int
 
-	commitMu sync.Mutex // one receipt commits at a time: no conflicts on the cache's counters
+	commitMu sync.Mutex // one batch of receipts commits at a time (listener_commit.go)
+	queueMu  sync.Mutex // guards queue
+	queue    []*pendingCommit
 	messages atomic.Int64
 	blocks   atomic.Int64
 }

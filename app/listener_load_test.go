@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sync"
 	"testing"
 
@@ -34,8 +35,10 @@ func TestListenerLoad(t *testing.T) {
 	cfg := withAccount(t, app.ListenerConfig{Collections: []string{"load"}, RatePerMinute: -1}, "loader", "pw")
 	w := newWorkstation(t, cfg)
 	inbox := w.l.Status().InboxURL
-	c := &taxii.Client{Auth: taxii.Auth{Username: "loader", Password: "pw"}}
-	defer c.CloseIdleConnections()
+	// One keep-alive connection per pusher, as 64 partners would have.
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: pushers}}
+	defer hc.CloseIdleConnections()
+	c := &taxii.Client{HTTPClient: hc, Auth: taxii.Auth{Username: "loader", Password: "pw"}}
 
 	var wg sync.WaitGroup
 	errs := make(chan error, pushers)

@@ -154,22 +154,6 @@ func (l *Listener) receive(ctx context.Context, in *taxii.Received) error {
 	return nil
 }
 
-// commit stores blocks, one receipt at a time, and syncs when the store can.
-func (l *Listener) commit(ctx context.Context, sender, collection string, blocks []NewBlock) (CommitResult, error) {
-	l.commitMu.Lock()
-	defer l.commitMu.Unlock()
-	res, err := l.store.CommitReceived(ctx, sender, collection, blocks)
-	if err != nil {
-		return res, err
-	}
-	if s, ok := l.store.(syncer); ok {
-		if err := s.Sync(); err != nil {
-			return res, fmt.Errorf("flush to disk: %w", err)
-		}
-	}
-	return res, nil
-}
-
 func (l *Listener) autoAccept(identity string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
