@@ -54,7 +54,9 @@ func main() {
 	}
 	defer core.Close()
 	go core.Run(ctx) // schedules and cache housekeeping while the window is open
-	ui.NewMainWindow(a, core.App, ui.Options{Meta: meta, Icon: icons.App(), DataDir: dataDir}).ShowAndRun()
+	w := ui.NewMainWindow(a, core.App, ui.Options{Meta: meta, Icon: icons.App(), DataDir: dataDir})
+	w.QuitWhenDone(ctx)
+	w.ShowAndRun()
 }
 
 func fail(code int, err error) {

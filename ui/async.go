@@ -12,7 +12,7 @@ import (
 // This file is the one place where package ui hops onto the Fyne goroutine:
 // background runs slow work off it and applies the result with fyne.Do, and
 // eventHub delivers the core's events to views with fyne.Do. Views never
-// call fyne.Do themselves.
+// call fyne.Do themselves; the main window's QuitWhenDone is the only other caller.
 
 // background runs work in a new goroutine and then calls done with its
 // result on the Fyne goroutine. Use it for every call into the core that may

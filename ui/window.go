@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 
 	"fyne.io/fyne/v2"
@@ -98,6 +99,15 @@ func NewMainWindow(a fyne.App, core *app.App, o Options) *MainWindow {
 
 // Window is the underlying Fyne window.
 func (m *MainWindow) Window() fyne.Window { return m.win }
+
+// QuitWhenDone quits the app when ctx is done (SIGINT or SIGTERM), so the
+// core and the cache close cleanly.
+func (m *MainWindow) QuitWhenDone(ctx context.Context) {
+	go func() {
+		<-ctx.Done()
+		fyne.Do(m.quit)
+	}()
+}
 
 // ShowAndRun shows the window and runs the app until it quits.
 func (m *MainWindow) ShowAndRun() { m.win.ShowAndRun() }
