@@ -50,6 +50,7 @@ func benchCache(b *testing.B, n int) *cacheView {
 	w := test.NewTempWindow(b, widget.NewLabel(""))
 	env := &viewEnv{core: core, win: w, events: hub, picker: &fakePicker{}, dataDir: "/bench", notify: func(string, string) {}, show: func(string) bool { return true }}
 	v := newCacheView(env)
+	v.t.useManual()
 	w.SetContent(v)
 	w.Resize(fyne.NewSize(1100, 760))
 	v.t.wait()

@@ -12,14 +12,34 @@ import (
 	"github.com/taxii-workstation/taxii-workstation/app"
 )
 
-// viewTasks counts the background work a view started, so tests can wait until
-// every result has been applied (wait). The Cache, Share and Settings views
-// start all their slow work through runTask.
-type viewTasks struct{ wg sync.WaitGroup }
+// viewTasks runs a view's slow work in the background and applies each
+// result on the Fyne goroutine, through background (the one place for
+// fyne.Do). The Cache, Share and Settings views start all their slow work,
+// and take the core's events, through it.
+//
+// Tests switch it to manual mode (useManual): results and events are then
+// queued and applied by wait on the test's goroutine, one at a time, as the
+// Fyne goroutine would, instead of on the goroutine that produced them
+// (the test driver runs fyne.Do inline there).
+type viewTasks struct {
+	wg sync.WaitGroup // tasks started in the normal mode
 
-// runTask runs work through background and applies its result with done,
-// counting it in t until done has returned. done may start more tasks.
+	mu      sync.Mutex
+	manual  bool
+	pending int
+	queue   chan func()
+}
+
+// runTask runs work in a goroutine and applies its result with done.
+// done may start more tasks.
 func runTask[T any](t *viewTasks, work func() (T, error), done func(T, error)) {
+	if q := t.enqueue(); q != nil {
+		go func() {
+			v, err := work()
+			q <- func() { done(v, err) }
+		}()
+		return
+	}
 	t.wg.Add(1)
 	background(work, func(v T, err error) {
 		defer t.wg.Done()
@@ -27,9 +47,54 @@ func runTask[T any](t *viewTasks, work func() (T, error), done func(T, error)) {
 	})
 }
 
-// wait blocks until every task started so far (and those their results
-// started) has been applied. Tests only: never call it on the Fyne goroutine.
-func (t *viewTasks) wait() { t.wg.Wait() }
+// listen registers fn for the core's events.
+func (t *viewTasks) listen(hub *eventHub, fn func(app.Event)) {
+	hub.Listen(func(ev app.Event) {
+		if q := t.enqueue(); q != nil {
+			q <- func() { fn(ev) }
+			return
+		}
+		fn(ev)
+	})
+}
+
+// enqueue counts one more result to apply and returns the queue, in manual mode.
+func (t *viewTasks) enqueue() chan func() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.manual {
+		return nil
+	}
+	t.pending++
+	return t.queue
+}
+
+// useManual queues results and events for wait (tests only).
+func (t *viewTasks) useManual() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.manual = true
+	t.queue = make(chan func(), 4096)
+}
+
+// wait applies results until no task is left, including those the results
+// started (tests only: never call it on the Fyne goroutine).
+func (t *viewTasks) wait() {
+	t.wg.Wait()
+	for {
+		t.mu.Lock()
+		n := t.pending
+		t.mu.Unlock()
+		if n == 0 {
+			return
+		}
+		f := <-t.queue
+		f()
+		t.mu.Lock()
+		t.pending--
+		t.mu.Unlock()
+	}
+}
 
 // statusLine says in words how the user's last action went, where they
 // acted, with a "Details" button for the full error when it failed.

@@ -65,6 +65,7 @@ type cacheView struct {
 	treeBusy bool
 	treeMore bool
 	loaded   bool
+	started  bool
 
 	search   *widget.Entry
 	filter   *cacheFilter
@@ -120,8 +121,7 @@ func newCacheView(env *viewEnv) *cacheView {
 	v.content = split
 	v.showPlace(place{})
 	v.ExtendBaseWidget(v)
-	env.events.Listen(v.onEvent)
-	v.reloadTree()
+	v.t.listen(env.events, v.onEvent)
 	return v
 }
 
@@ -133,7 +133,14 @@ func boldLabelRight(s string) *widget.Label {
 	return widget.NewLabelWithStyle(s, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 }
 
-func (v *cacheView) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(v.content) }
+// CreateRenderer also reads the cache, the first time the view is shown.
+func (v *cacheView) CreateRenderer() fyne.WidgetRenderer {
+	if !v.started {
+		v.started = true
+		v.reloadTree()
+	}
+	return widget.NewSimpleRenderer(v.content)
+}
 
 func (v *cacheView) buildTree() {
 	v.tree = widget.NewTree(
@@ -297,7 +304,7 @@ func (v *cacheView) applyTree(d treeData) {
 	case v.at.kind == placeNone && wasEmpty != v.cacheEmpty():
 		v.showPlace(v.at)
 	case v.at.kind == placeCollection && int(v.countOf(v.at.server, v.at.collection)) != v.baseTotal:
-		v.showPlace(v.at) // new blocks arrived (or were pruned): list again
+		v.relist() // new blocks arrived (or were pruned)
 	}
 }
 
@@ -358,7 +365,7 @@ func (v *cacheView) showPlace(p place) {
 				"The inbox listener is not available in this version yet."))
 	case placeCollection:
 		n := int(v.countOf(p.server, p.collection))
-		v.heading.SetText(fmt.Sprintf("%s / %s · %s blocks, newest first", p.server, p.collection, grouped(int64(n))))
+		v.heading.SetText(collectionHeading(p, n))
 		v.baseTotal = n
 		v.setSource(newPagedSource(&v.t, n, v.collectionFetch(p.server, p.collection), v.sourceChanged))
 	case placeShared:
@@ -368,6 +375,30 @@ func (v *cacheView) showPlace(p place) {
 		v.heading.SetText(fmt.Sprintf("Search “%s” · searching the whole cache…", p.query))
 		v.runSearch(p.query)
 	}
+}
+
+func collectionHeading(p place, n int) string {
+	return fmt.Sprintf("%s / %s · %s blocks, newest first", p.server, p.collection, grouped(int64(n)))
+}
+
+// relist reads the shown collection again after its blocks changed (a poll
+// is storing parts), keeping the scroll position and the block being read.
+func (v *cacheView) relist() {
+	if ps, ok := v.base.(*pagedSource); ok {
+		ps.close()
+	}
+	p := v.at
+	n := int(v.countOf(p.server, p.collection))
+	v.baseTotal = n
+	v.heading.SetText(collectionHeading(p, n))
+	v.base = newPagedSource(&v.t, n, v.collectionFetch(p.server, p.collection), v.sourceChanged)
+	v.src = v.base
+	v.list.UnselectAll() // rows moved; the reading pane keeps its block
+	if !v.filter.criteria().empty() {
+		v.applyFilter()
+		return
+	}
+	v.list.Refresh()
 }
 
 func (v *cacheView) showEmpty(e *emptyState) {

@@ -91,6 +91,7 @@ func newCacheFixture(t *testing.T) (*viewFixture, *cacheView) {
 	fx.seed(t, "acme", "feed-b", "Bulletin", 2, day1.AddDate(0, 0, 5))
 	fx.seed(t, "beta", "indicators", "Indicator", 1, day1)
 	v := newCacheView(fx.env)
+	v.t.useManual()
 	fx.show(v)
 	v.t.wait()
 	return fx, v
@@ -171,6 +172,7 @@ func TestCacheTreeListsServersAndCollections(t *testing.T) {
 func TestCacheEmptyStateTellsWhatToDo(t *testing.T) {
 	fx := newViewFixture(t)
 	v := newCacheView(fx.env)
+	v.t.useManual()
 	fx.show(v)
 	v.t.wait()
 	texts := labelTexts(v)
@@ -224,6 +226,7 @@ func TestCacheListPagesOnDemand(t *testing.T) {
 	fx := newViewFixture(t)
 	fx.seed(t, "acme", "big", "Item", 1000, day1)
 	v := newCacheView(fx.env)
+	v.t.useManual()
 	fx.show(v)
 	v.t.wait()
 	v.tree.Select(collectionNode("acme", "big"))
@@ -274,6 +277,7 @@ func TestCacheFilterNarrowsTheList(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := newCacheView(fx.env)
+	v.t.useManual()
 	fx.show(v)
 	v.t.wait()
 	v.tree.Select(collectionNode("acme", "feed"))
@@ -412,6 +416,7 @@ func TestCacheRawCapsLargeDocuments(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := newCacheView(fx.env)
+	v.t.useManual()
 	fx.show(v)
 	v.t.wait()
 	v.tree.Select(collectionNode("acme", "feed"))
@@ -495,6 +500,7 @@ func TestCacheExportWritesOriginalBytes(t *testing.T) {
 func TestCacheCopyAndShareTo(t *testing.T) {
 	fx, v := newCacheFixture(t)
 	share := newShareView(fx.env)
+	share.t.useManual()
 	v.shareTo = share.AddItems
 	v.tree.Select(collectionNode("acme", "feed-a"))
 	v.t.wait()
@@ -562,6 +568,8 @@ func TestCacheFollowsCacheChanges(t *testing.T) {
 	}
 	v.tree.Select(collectionNode("acme", "feed-a"))
 	v.t.wait()
+	v.list.Select(0)
+	v.t.wait()
 	fx.fakes.Client.Add("feed-a", apptest.Block("Fresh news", day1.AddDate(0, 1, 0)))
 	if _, err := fx.core.Sync(ctx, app.SyncRequest{Server: "acme", Collection: "feed-a", Mode: app.SinceLast}); err != nil {
 		t.Fatal(err)
@@ -572,6 +580,9 @@ func TestCacheFollowsCacheChanges(t *testing.T) {
 	}
 	if got := listTitles(v); len(got) != 4 || got[0] != "Fresh news" {
 		t.Errorf("rows after a sync %q, want Fresh news first of 4", got)
+	}
+	if v.detail.row.Title != "Report 2" || v.selected == nil || v.selected.Title != "Report 2" {
+		t.Errorf("the block being read changed to %q during a sync", v.detail.row.Title)
 	}
 }
 

@@ -53,6 +53,7 @@ type settingsView struct {
 	pruneNow  *widget.Button
 	status    *statusLine
 	content   fyne.CanvasObject
+	started   bool
 }
 
 func newSettingsView(env *viewEnv) *settingsView {
@@ -112,8 +113,7 @@ func newSettingsView(env *viewEnv) *settingsView {
 	v.content = container.NewVScroll(container.NewVBox(boldLabel("Settings"), v.hint, form, v.status))
 	v.updateHint()
 	v.ExtendBaseWidget(v)
-	env.events.Listen(v.onEvent)
-	v.loadStats()
+	v.t.listen(env.events, v.onEvent)
 	if t := v.prefs.Theme(); t != themeSystem {
 		applyTheme(fyne.CurrentApp(), t)
 	}
@@ -123,7 +123,12 @@ func newSettingsView(env *viewEnv) *settingsView {
 	return v
 }
 
+// CreateRenderer also reads the cache's size, the first time the view is shown.
 func (v *settingsView) CreateRenderer() fyne.WidgetRenderer {
+	if !v.started {
+		v.started = true
+		v.loadStats()
+	}
 	return widget.NewSimpleRenderer(v.content)
 }
 

@@ -18,6 +18,7 @@ func newSettingsFixture(t *testing.T) (*viewFixture, *settingsView) {
 	t.Helper()
 	fx := newViewFixture(t)
 	v := newSettingsView(fx.env)
+	v.t.useManual()
 	fx.show(v)
 	v.t.wait()
 	return fx, v
@@ -67,6 +68,7 @@ func TestSettingsThemeAppliesAtOnce(t *testing.T) {
 	// A new window applies the stored theme when it opens.
 	fx.app.Settings().SetTheme(theme.DefaultTheme())
 	again := newSettingsView(fx.env)
+	again.t.useManual()
 	again.t.wait()
 	if again.themes.Selected != "Light" {
 		t.Errorf("reopened Settings show theme %q", again.themes.Selected)
@@ -109,6 +111,7 @@ func TestSettingsRetentionPrunes(t *testing.T) {
 	fx := newViewFixture(t)
 	seedAges(t, fx)
 	v := newSettingsView(fx.env)
+	v.t.useManual()
 	fx.show(v)
 	v.t.wait()
 	if !strings.Contains(v.stats.Text, "Cache: 2 blocks") {
@@ -150,8 +153,9 @@ func TestSettingsRetentionRunsWhenTheWindowOpens(t *testing.T) {
 	fx := newViewFixture(t)
 	seedAges(t, fx)
 	uiSettings{p: fx.app.Preferences()}.SetRetentionDays(30)
-	v := newSettingsView(fx.env)
+	v := newSettingsView(fx.env) // prunes at once, before the test can switch modes
 	v.t.wait()
+	v.t.useManual()
 	if v.retention.Selected != keepDays || v.days.Text != "30" {
 		t.Errorf("retention shown as %q, %q days", v.retention.Selected, v.days.Text)
 	}

@@ -40,14 +40,16 @@ type shareView struct {
 	checkGen    int
 	sending     bool
 
-	profiles []app.Profile
-	server   *widget.Select
-	inbox    *widget.Select
-	dests    *widget.CheckGroup
-	destNote *widget.Label
-	refresh  *widget.Button
-	snap     *app.CollectionsSnapshot
-	destGen  int
+	profiles   []app.Profile
+	server     *widget.Select
+	inbox      *widget.Select
+	dests      *widget.CheckGroup
+	destNote   *widget.Label
+	refresh    *widget.Button
+	snap       *app.CollectionsSnapshot
+	destGen    int
+	dest       *fyne.Container
+	destScroll *container.Scroll
 
 	send     *widget.Button
 	sendNote *widget.Label
@@ -60,6 +62,7 @@ type shareView struct {
 	histMore    bool
 
 	content fyne.CanvasObject
+	started bool
 }
 
 func newShareView(env *viewEnv) *shareView {
@@ -90,13 +93,14 @@ func newShareView(env *viewEnv) *shareView {
 		widget.NewLabel("or drop files on the window"),
 	)
 	filesPane := container.NewBorder(container.NewVBox(boldLabel("Files to share"), toolbar), nil, nil, nil, v.filesArea)
-	dest := container.NewVBox(
+	v.dest = container.NewVBox(
 		boldLabel("Destination"),
 		widget.NewLabel("Server"), v.server,
 		widget.NewLabel("Inbox"), v.inbox,
 		widget.NewLabel("Collections"), v.destNote, v.dests, v.refresh,
 	)
-	destPane := container.NewBorder(nil, container.NewVBox(v.sendNote, v.send, v.status), nil, nil, container.NewVScroll(dest))
+	v.destScroll = container.NewVScroll(v.dest)
+	destPane := container.NewBorder(nil, container.NewVBox(v.sendNote, v.send, v.status), nil, nil, v.destScroll)
 	top := container.NewHSplit(filesPane, destPane)
 	top.Offset = 0.55
 
@@ -121,13 +125,20 @@ func newShareView(env *viewEnv) *shareView {
 	v.content = split
 	v.refreshFiles()
 	v.ExtendBaseWidget(v)
-	env.events.Listen(v.onEvent)
-	v.loadProfiles()
-	v.reloadHistory()
+	v.t.listen(env.events, v.onEvent)
 	return v
 }
 
-func (v *shareView) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(v.content) }
+// CreateRenderer also reads the servers and the history, the first time
+// the view is shown.
+func (v *shareView) CreateRenderer() fyne.WidgetRenderer {
+	if !v.started {
+		v.started = true
+		v.loadProfiles()
+		v.reloadHistory()
+	}
+	return widget.NewSimpleRenderer(v.content)
+}
 
 func (v *shareView) emptyFiles() fyne.CanvasObject {
 	heading := "No files chosen"
@@ -269,6 +280,8 @@ func (v *shareView) applyDest(server string, d destInfo, err error) {
 	default:
 		v.destNote.SetText(fmt.Sprintf("Tick the collections to send to (as %s listed them on %s).", server, utcTime(d.snap.Fetched)))
 	}
+	v.dest.Refresh() // lay out the new options
+	v.destScroll.Refresh()
 	v.recheck()
 }
 

@@ -32,6 +32,7 @@ func newShareFixture(t *testing.T) (*viewFixture, *shareView) {
 		t.Fatal(err)
 	}
 	v := newShareView(fx.env)
+	v.t.useManual()
 	fx.show(v)
 	v.t.wait()
 	return fx, v
@@ -64,6 +65,7 @@ func fileInfo(v *shareView) map[string]string {
 func TestShareEmptyState(t *testing.T) {
 	fx := newViewFixture(t)
 	v := newShareView(fx.env)
+	v.t.useManual()
 	fx.show(v)
 	v.t.wait()
 	texts := labelTexts(v)
@@ -220,6 +222,7 @@ func TestShareRefreshesCollectionInformation(t *testing.T) {
 		}
 	}
 	v := newShareView(fx.env)
+	v.t.useManual()
 	fx.show(v)
 	v.t.wait()
 	if v.server.Selected != "" || !slices.Equal(v.server.Options, []string{"alpha", "beta"}) {
