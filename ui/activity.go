@@ -93,13 +93,21 @@ func (p *activityPanel) handle(ev app.Event) {
 		p.drawSoon()
 	case app.JobFinished, app.JobFailed:
 		p.draw()
-		p.env.notify(jobNotification(j))
+		if worthNotifying(j) {
+			p.env.notify(jobNotification(j))
+		}
 		if p.OnEnded != nil {
 			p.OnEnded(j)
 		}
 	default:
 		p.draw()
 	}
+}
+
+// worthNotifying is false for a scheduled poll that brought nothing new:
+// a schedule every 15 minutes would otherwise notify all day long.
+func worthNotifying(j app.Job) bool {
+	return !j.Scheduled || j.State != app.StateDone || j.Progress.New > 0
 }
 
 func (p *activityPanel) index(id string) int {

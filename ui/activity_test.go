@@ -142,3 +142,20 @@ func TestJobFraction(t *testing.T) {
 		}
 	}
 }
+
+func TestScheduledPollsNotifyOnlyWhenSomethingHappened(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		job  app.Job
+		want bool
+	}{
+		{"by hand, nothing new", app.Job{State: app.StateDone}, true},
+		{"scheduled, nothing new", app.Job{Scheduled: true, State: app.StateDone}, false},
+		{"scheduled, new blocks", app.Job{Scheduled: true, State: app.StateDone, Progress: app.Progress{New: 3}}, true},
+		{"scheduled, failed", app.Job{Scheduled: true, State: app.StateFailed}, true},
+	} {
+		if got := worthNotifying(tc.job); got != tc.want {
+			t.Errorf("%s: notify = %v", tc.name, got)
+		}
+	}
+}

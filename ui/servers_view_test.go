@@ -3,10 +3,12 @@ package ui
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/taxii-workstation/taxii-workstation/app"
 	"github.com/taxii-workstation/taxii-workstation/app/apptest"
@@ -266,4 +268,28 @@ func TestTestConnectionFailureInWords(t *testing.T) {
 	if c := statusColor(app.Failing); c == statusColor(app.Reachable) || c == statusColor(app.NeverTried) {
 		t.Error("the failing dot has the colour of another state")
 	}
+}
+
+func TestAddServerFormShowsEveryField(t *testing.T) {
+	f := newSrvFixture(t)
+	f.v.NewServer()
+	var labels []string
+	for _, it := range f.v.form.sections.Items {
+		labels = append(labels, "§"+it.Title)
+		for _, fi := range it.Detail.(*widget.Form).Items {
+			labels = append(labels, fi.Text)
+		}
+	}
+	want := []string{
+		"§Server", "Name", "Discovery URL", "TAXII version",
+		"§Authentication (any combination)", "User name", "Password", "Client certificate", "Client key",
+		"Or PKCS#12 bundle", "Key passphrase", "JWT login URL", "JWT user", "JWT password", "Extra headers", "Secret headers",
+		"§Security (TLS)", "CA file", "",
+		"§Network (proxy, timestamps, service addresses)", "Proxy", "Timestamps sent", "Request timeout",
+		"Discovery address", "Collection management address", "Poll address", "Inbox address",
+	}
+	if !slices.Equal(labels, want) {
+		t.Errorf("form fields:\n%q\nwant\n%q", labels, want)
+	}
+	test.AssertRendersToMarkup(t, "servers_add_form.xml", f.win.Canvas())
 }
