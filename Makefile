@@ -20,7 +20,7 @@ export LANGUAGE ?= en_US
 export GSETTINGS_BACKEND ?= memory
 export NO_AT_BRIDGE ?= 1
 
-.PHONY: all deps build run test fmt-check vet staticcheck depcheck unit smoke bench package clean
+.PHONY: all deps build run test fmt-check vet staticcheck depcheck unit smoke screenshots bench package clean
 
 all: build
 
@@ -55,9 +55,14 @@ depcheck:
 unit:
 	$(GO) test -race ./...
 
-# The real binary under Xvfb with software OpenGL; screenshots land in build/screenshots.
+# The real binary under Xvfb with software OpenGL, empty and then over a cache
+# filled from a local fake TAXII server; screenshots land in build/screenshots.
 smoke:
 	$(GO) test -tags smoke -count=1 -run 'TestSmoke' -v .
+
+# Refresh the README's screenshots from the last smoke run.
+screenshots: smoke
+	cp $(BUILD)/screenshots/*.png docs/screenshots/
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

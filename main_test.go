@@ -10,11 +10,14 @@ import (
 	"testing"
 )
 
-// buildBinary builds the real program once per test binary run.
-func buildBinary(t *testing.T) string {
+// buildBinary builds the Go program in pkg (a path relative to the repository root).
+func buildBinary(t *testing.T, pkg string) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "taxii-workstation")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
+	bin := filepath.Join(t.TempDir(), filepath.Base(filepath.Clean(pkg)))
+	if pkg == "." {
+		bin = filepath.Join(filepath.Dir(bin), "taxii-workstation")
+	}
+	cmd := exec.Command("go", "build", "-o", bin, pkg)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -24,7 +27,7 @@ func buildBinary(t *testing.T) string {
 // TestCLIWithoutDisplay runs the real binary with no display at all: commands
 // must work (and never touch the GUI) over SSH and in CI.
 func TestCLIWithoutDisplay(t *testing.T) {
-	bin := buildBinary(t)
+	bin := buildBinary(t, ".")
 	tests := []struct {
 		args       []string
 		wantStatus int
