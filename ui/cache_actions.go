@@ -145,3 +145,12 @@ func blockItemName(m app.BlockMeta) string {
 	}
 	return name
 }
+
+// OpenCollection shows a server's collection in the Cache view (the
+// Servers view's "Open in cache"); its blocks are listed as soon as the
+// cache has been read.
+func (v *cacheView) OpenCollection(server, collection string) {
+	v.tree.OpenBranch(serverNode(server))
+	v.tree.Select(collectionNode(server, collection))
+	v.tree.ScrollTo(collectionNode(server, collection))
+}

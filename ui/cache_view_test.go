@@ -594,3 +594,16 @@ func TestCacheViewMarkup(t *testing.T) {
 	v.t.wait()
 	test.AssertRendersToMarkup(t, "cache_collection.xml", v.env.win.Canvas())
 }
+
+func TestCacheOpenCollection(t *testing.T) {
+	fx := newViewFixture(t)
+	fx.seed(t, "acme", "feed-a", "Report", 2, day1)
+	v := newCacheView(fx.env)
+	v.t.useManual()
+	v.OpenCollection("acme", "feed-a") // before the view was ever shown
+	fx.show(v)
+	v.t.wait()
+	if got := listTitles(v); !slices.Equal(got, []string{"Report 1", "Report 0"}) {
+		t.Errorf("rows %q after opening acme/feed-a", got)
+	}
+}
