@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -206,6 +207,8 @@ type activityRow struct {
 	spinner  *widget.ProgressBarInfinite
 	action   *widget.Button
 	onAction func()
+	details  *widget.Button // the raw error of a failed job
+	onDetail func()
 }
 
 func (p *activityPanel) createRow() fyne.CanvasObject {
@@ -223,12 +226,18 @@ func (p *activityPanel) createRow() fyne.CanvasObject {
 			r.onAction()
 		}
 	})
+	r.details = widget.NewButtonWithIcon("Details", theme.InfoIcon(), func() {
+		if r.onDetail != nil {
+			r.onDetail()
+		}
+	})
+	r.details.Hide()
 	r.ExtendBaseWidget(r)
 	return r
 }
 
 func (r *activityRow) CreateRenderer() fyne.WidgetRenderer {
-	top := container.NewBorder(nil, nil, nil, r.action, r.title)
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(r.details, r.action), r.title)
 	return widget.NewSimpleRenderer(container.NewVBox(top, container.NewStack(r.bar, r.spinner), container.NewHScroll(r.status)))
 }
 
@@ -252,6 +261,12 @@ func (p *activityPanel) updateRow(j app.Job, r *activityRow) {
 		}
 		setButton(r.action, "Dismiss", theme.ContentClearIcon())
 		r.onAction = func() { p.dismiss(id) }
+		failed := j.State == app.StateFailed && j.Err != nil
+		showIf(r.details, failed)
+		if failed {
+			raw := j.Err.Error()
+			r.onDetail = func() { p.showDetails(j.Error, raw) }
+		}
 		return
 	}
 	if f, ok := jobFraction(j); ok {
@@ -272,6 +287,21 @@ func (p *activityPanel) updateRow(j app.Job, r *activityRow) {
 	}
 	setButton(r.action, "Cancel", theme.CancelIcon())
 	r.onAction = func() { p.cancel(id) }
+	showIf(r.details, false)
+}
+
+// showDetails shows why a poll failed: the words, then the raw error.
+func (p *activityPanel) showDetails(words, raw string) {
+	text := widget.NewLabel(words)
+	text.Wrapping = fyne.TextWrapWord
+	rawText := widget.NewMultiLineEntry()
+	rawText.SetText(raw)
+	rawText.Wrapping = fyne.TextWrapWord
+	rawText.TextStyle = fyne.TextStyle{Monospace: true}
+	rawText.SetMinRowsVisible(6)
+	d := dialog.NewCustom("Why the poll failed", "Close", container.NewVBox(text, rawText), p.env.win)
+	d.Resize(fyne.NewSize(560, 0))
+	d.Show()
 }
 
 // setText changes a label only when its text changes: every change

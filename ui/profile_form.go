@@ -138,6 +138,9 @@ func newProfileForm(env *viewEnv, work *srvTasks, p *app.Profile) *profileForm {
 			f.OnCancel()
 		}
 	})
+	for _, e := range []*widget.Entry{f.name, f.url, f.username, f.password, f.keyPass, f.jwtURL, f.jwtUser, f.jwtPass, f.proxy, f.timeout} {
+		e.OnSubmitted = func(string) { f.submit() } // Enter saves
+	}
 	f.build()
 	if p != nil {
 		f.fill(*p)

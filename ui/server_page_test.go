@@ -191,6 +191,20 @@ func TestPollFailureInWords(t *testing.T) {
 	if n := f.notifications(); len(n) != 1 || !strings.HasPrefix(n[0], "Poll failed: ISAC / indicators: ") {
 		t.Errorf("notifications = %q", n)
 	}
+	tapButton(t, f.v.activity, "Details")
+	top := f.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("Details opened nothing")
+	}
+	var raw string
+	for _, o := range test.LaidOutObjects(top) {
+		if e, ok := o.(*widget.Entry); ok {
+			raw = e.Text
+		}
+	}
+	if !strings.Contains(texts(top), j.Error) || !strings.Contains(raw, "token expired") {
+		t.Errorf("details show %q and raw %q", texts(top), raw)
+	}
 }
 
 func TestResetCursorAsksThenForgets(t *testing.T) {
