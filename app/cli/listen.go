@@ -158,7 +158,11 @@ func logListenerEvent(out *lockedWriter, ev app.ListenerEvent) {
 	switch ev.Kind {
 	case app.ListenerRequest:
 		r := ev.Request
-		line := fmt.Sprintf("%s %s %s %s", ts, strings.ToLower(string(r.Service)), r.Sender.String(), r.Status)
+		status := string(r.Status)
+		if status == "" {
+			status = "OK" // a discovery answer
+		}
+		line := fmt.Sprintf("%s %s %s %s", ts, strings.ToLower(string(r.Service)), r.Sender.String(), status)
 		if r.Service == taxii.ServiceInbox && r.Blocks > 0 {
 			line += fmt.Sprintf(" %d block(s)", r.Blocks)
 		}
@@ -175,11 +179,15 @@ func logListenerEvent(out *lockedWriter, ev app.ListenerEvent) {
 	case app.ContentArrived:
 		a := ev.Arrival
 		where := a.Server + "/" + a.Collection
-		state := "waiting for review"
+		state := "waiting for review (accepting lists it in " + where + ")"
 		if a.AutoAccepted {
-			state = "accepted"
+			state = "accepted into " + where
 		}
-		out.printf("%s received %d block(s) (%d new) from %s, message %s: %s into %s\n", ts, a.Blocks, a.New, a.Sender, a.MessageID, state, where)
+		sub := ""
+		if a.Subscription != "" {
+			sub = ", subscription " + a.Subscription
+		}
+		out.printf("%s received %d block(s) (%d new) from %s, message %s%s: %s\n", ts, a.Blocks, a.New, a.Sender, a.MessageID, sub, state)
 	case app.ListenerFailed:
 		out.printf("%s listener failed: %v\n", ts, ev.Err)
 	}

@@ -110,7 +110,7 @@ func TestListen(t *testing.T) {
 	}
 	log := out.String()
 	for _, want := range []string{
-		"inbox bob@127.0.0.1:", "SUCCESS 1 block(s) to shared",
+		"discovery bob@127.0.0.1:", "inbox bob@127.0.0.1:", "SUCCESS 1 block(s) to shared",
 		"received 1 block(s) (1 new) from bob", "accepted into " + app.LocalServer + "/shared",
 		"UNAUTHORIZED", "Stopped: 1 message(s), 1 block(s) stored.",
 	} {
