@@ -95,3 +95,33 @@ func TestCacheOpenCollection(t *testing.T) {
 		t.Errorf("rows %q after opening acme/feed-a", got)
 	}
 }
+
+func TestCacheExportConflictShownInWords(t *testing.T) {
+	fx, v := newCacheFixture(t)
+	v.tree.Select(collectionNode("acme", "feed-a"))
+	v.t.wait()
+	v.list.Select(0)
+	v.t.wait()
+	dir := t.TempDir()
+	taken := filepath.Join(dir, reportID(2)+".xml")
+	if err := os.WriteFile(taken, []byte("something else"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fx.picker.dirs = []string{dir}
+	v.ExportSelected()
+	v.t.wait()
+	if got := v.status.Text(); !strings.HasPrefix(got, "Exported 0 of 1 blocks: ") || !strings.Contains(got, "choose an empty folder") {
+		t.Errorf("status %q", got)
+	}
+	if !v.status.details.Visible() {
+		t.Fatal("no Details button for the error")
+	}
+	test.Tap(v.status.details)
+	top := fx.win.Canvas().Overlays().Top()
+	if top == nil || !strings.Contains(labelTexts(top), taken) {
+		t.Errorf("Details do not show the full error")
+	}
+	if got, _ := os.ReadFile(taken); string(got) != "something else" {
+		t.Errorf("the existing file was overwritten: %q", got)
+	}
+}

@@ -64,7 +64,6 @@ type cacheView struct {
 	receipts int // receipts known when the tree loaded (capped at one page)
 	treeBusy bool
 	treeMore bool
-	loaded   bool
 	started  bool
 
 	search   *widget.Entry
@@ -290,7 +289,6 @@ func (v *cacheView) applyTree(d treeData) {
 	}
 	slices.Sort(servers)
 	changed := !slices.Equal(servers, v.servers) || d.receipts != v.receipts || !sameCounts(colls, v.colls)
-	v.loaded = true
 	if !changed {
 		return
 	}
