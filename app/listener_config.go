@@ -298,3 +298,25 @@ func saveListenerConfig(path string, c ListenerConfig) error {
 	}
 	return nil
 }
+
+// SavedListenerInboxURL is the inbox URL of the listener saved in dataDir
+// (its advertised URL, else its address; https when TLS is on), for
+// `subscribe --inbox` to default to; "" when no listener is set up there.
+// It reads the settings only: the listener need not be running.
+func SavedListenerInboxURL(dataDir string) string {
+	if dataDir == "" {
+		return ""
+	}
+	c, err := loadListenerConfig(filepath.Join(dataDir, listenerConfigFile))
+	if err != nil || (c.Addr == "" && c.AdvertiseURL == "" && !c.Enabled) {
+		return ""
+	}
+	if c.AdvertiseURL != "" {
+		return advertisedBase(c.AdvertiseURL) + taxii.DefaultInboxPath
+	}
+	scheme := "http"
+	if c.tlsMode() != TLSOff {
+		scheme = "https"
+	}
+	return scheme + "://" + c.addr() + taxii.DefaultInboxPath
+}

@@ -270,3 +270,48 @@ func TestListenerPersistsOnOff(t *testing.T) {
 		t.Errorf("settings not kept: %+v", got)
 	}
 }
+
+// TestSavedListenerInboxURL: what `subscribe --inbox` defaults to.
+func TestSavedListenerInboxURL(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  *app.ListenerConfig
+		want string
+	}{
+		{"none", nil, ""},
+		{"address", &app.ListenerConfig{Addr: "127.0.0.1:9555"}, "http://127.0.0.1:9555/services/inbox"},
+		{"https", &app.ListenerConfig{Addr: "127.0.0.1:9555", TLS: app.TLSSelfSigned}, "https://127.0.0.1:9555/services/inbox"},
+		{"advertised", &app.ListenerConfig{Addr: "0.0.0.0:9555", AdvertiseURL: "https://ws.example.org:443/services/discovery"}, "https://ws.example.org:443/services/inbox"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if tt.cfg != nil {
+				st, err := newMemStore()
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer st.Close()
+				a, err := app.New(app.Deps{Store: st, Secrets: newSecrets()})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer a.Close()
+				l, err := app.NewListener(a, app.ListenerOptions{DataDir: dir})
+				if err != nil {
+					t.Fatal(err)
+				}
+				cfg := *tt.cfg
+				if !app.IsLoopback(cfg.Addr) {
+					cfg = withAccount(t, cfg, "u", "p")
+				}
+				if err := l.SetConfig(cfg); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := app.SavedListenerInboxURL(dir); got != tt.want {
+				t.Errorf("SavedListenerInboxURL = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
