@@ -38,8 +38,9 @@ func BenchmarkListener(b *testing.B) {
 			cfg := withAccount(b, app.ListenerConfig{Collections: []string{"bench"}, RatePerMinute: -1}, "u", "pw")
 			w := benchWorkstation(b, cfg)
 			inbox := w.l.Status().InboxURL
-			tr := &taxii.Client{Auth: taxii.Auth{Username: "u", Password: "pw"}}
-			defer tr.CloseIdleConnections()
+			hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}} // a keep-alive connection per pusher
+			defer hc.CloseIdleConnections()
+			tr := &taxii.Client{HTTPClient: hc, Auth: taxii.Auth{Username: "u", Password: "pw"}}
 			var (
 				next atomic.Int64
 				mu   sync.Mutex
