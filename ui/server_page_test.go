@@ -278,6 +278,7 @@ func TestPollWindowDialogSendsTheWindowAndBindings(t *testing.T) {
 	if !slices.Equal(d.bindings.Options, []string{"STIX 1.2", "STIX 1.1"}) {
 		t.Errorf("bindings offered = %v", d.bindings.Options)
 	}
+	test.AssertRendersToMarkup(t, "poll_dialog.xml", f.win.Canvas())
 	d.mode.SetSelected(pollFromDate)
 	test.Tap(d.start)
 	if !strings.Contains(d.problem.Text, "Give the date to poll from") {

@@ -7,8 +7,8 @@ import (
 )
 
 // srvTasks counts the background work the servers views started and has not
-// yet applied, so tests can wait for it instead of sleeping. It also holds
-// the context that bounds network calls made from the window.
+// yet applied, so tests can wait for it instead of sleeping, and serializes
+// the views' callbacks (see ui).
 type srvTasks struct {
 	wg sync.WaitGroup
 	// ui serializes the views' callbacks. On the real driver they all run
