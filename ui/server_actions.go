@@ -181,10 +181,17 @@ func (pg *serverPage) resetCursor(collection string) {
 	})
 }
 
-// openInCache switches to the Cache view. Selecting the collection there
-// needs the Cache view to offer it (see the report).
+// openInCache shows the selected collection in the Cache view, through
+// the window's OpenInCache hook when it is wired (to cacheView.OpenCollection),
+// else by switching to the Cache view.
 func (pg *serverPage) openInCache() {
-	if _, ok := pg.needCollection(); ok {
-		pg.v.env.show(ViewCache)
+	c, ok := pg.needCollection()
+	if !ok {
+		return
 	}
+	if open := pg.v.OpenInCache; open != nil {
+		open(pg.name, c.Name)
+		return
+	}
+	pg.v.env.show(ViewCache)
 }

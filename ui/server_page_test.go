@@ -316,6 +316,12 @@ func TestOpenInCacheAndPollWithoutSelection(t *testing.T) {
 	if !slices.Equal(shown, []string{ViewCache}) {
 		t.Errorf("views shown = %v", shown)
 	}
+	var opened []string
+	f.v.OpenInCache = func(server, collection string) { opened = append(opened, server+"/"+collection) }
+	tapButton(t, pg, actOpenCache)
+	if !slices.Equal(opened, []string{"ISAC/reports"}) {
+		t.Errorf("opened in cache: %v", opened)
+	}
 }
 
 func TestSecondPollOfSameCollectionSaysBusy(t *testing.T) {

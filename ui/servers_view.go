@@ -36,6 +36,11 @@ type serversView struct {
 	loaded   bool
 	loads    atomic.Int64 // reloads started; only the latest is applied
 
+	// OpenInCache, when set by the window, shows a server's collection in
+	// the Cache view (cacheView.OpenCollection); unset, Open in cache only
+	// switches to that view.
+	OpenInCache func(server, collection string)
+
 	form       *profileForm // the open add/edit form, if any
 	formDialog dialog.Dialog
 	message    *widget.Label // why loading the profiles failed
