@@ -143,6 +143,19 @@ func (s *Store) Close() error {
 	return nil
 }
 
+// Sync flushes every committed write to disk (fsync). With SyncWrites off,
+// a commit survives a killed process but not a power cut until Sync returns;
+// the inbox listener calls it before it answers SUCCESS.
+func (s *Store) Sync() error {
+	if s.db.IsClosed() {
+		return ErrClosed
+	}
+	if err := s.db.Sync(); err != nil {
+		return fmt.Errorf("storage: flush to disk: %w", err)
+	}
+	return nil
+}
+
 // Dir returns the data directory ("" in memory).
 func (s *Store) Dir() string { return s.dir }
 

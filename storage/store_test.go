@@ -309,3 +309,32 @@ func TestCancelledContext(t *testing.T) {
 		t.Errorf("a cancelled commit stored something: %+v, %v", st, err)
 	}
 }
+
+func TestSync(t *testing.T) {
+	ctx := context.Background()
+	s := openDir(t, t.TempDir())
+	if _, err := s.CommitPart(ctx, "srv", "feed", feedBlocks(0, 0, 3), label(2)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Sync(); err != nil {
+		t.Errorf("Sync on disk: %v", err)
+	}
+	s.Close()
+	if err := s.Sync(); err == nil {
+		t.Error("Sync of a closed store succeeded")
+	}
+}
+
+func TestSyncInMemory(t *testing.T) {
+	s, err := OpenInMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.CommitPart(context.Background(), "srv", "feed", feedBlocks(0, 0, 3), label(2)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Sync(); err != nil {
+		t.Errorf("Sync in memory: %v", err)
+	}
+}
