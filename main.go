@@ -54,7 +54,7 @@ func main() {
 	}
 	defer core.Close()
 	go core.Run(ctx) // schedules and cache housekeeping while the window is open
-	w := ui.NewMainWindow(a, core.App, ui.Options{Meta: meta, Icon: icons.App(), DataDir: dataDir})
+	w := ui.NewMainWindow(a, core.App, ui.Options{Meta: meta, Icon: icons.App(), DataDir: dataDir, Listener: core.Listener})
 	w.QuitWhenDone(ctx)
 	w.ShowAndRun()
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"time"
 
 	"github.com/taxii-workstation/taxii-workstation/storage"
 )
@@ -26,15 +27,22 @@ type OpenOptions struct {
 	NewClient ClientFactory
 }
 
-// Opened is an App over a cache on disk; Close closes both.
+// Opened is an App over a cache on disk, with its inbox listener; Close
+// closes all three.
 type Opened struct {
 	*App
-	store *storage.Store
+	// Listener is the inbox listener; the window calls Resume at start, so it
+	// runs again if the user left it on.
+	Listener *Listener
+	store    *storage.Store
 }
 
-// Close stops the core's jobs, then closes the cache.
+// Close stops the listener (keeping the user's on/off setting) and the
+// core's jobs, then closes the cache.
 func (o *Opened) Close() error {
-	return errors.Join(o.App.Close(), o.store.Close())
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return errors.Join(o.Listener.Close(ctx), o.App.Close(), o.store.Close())
 }
 
 // OpenDataDir opens the cache in dataDir and builds the application core over
@@ -59,7 +67,11 @@ func OpenDataDir(ctx context.Context, dataDir string, o OpenOptions) (*Opened, e
 		store.Close()
 		return nil, err
 	}
-	return &Opened{App: core, store: store}, nil
+	listener, err := NewListener(core, ListenerOptions{DataDir: dataDir})
+	if err != nil {
+		return nil, errors.Join(err, core.Close(), store.Close())
+	}
+	return &Opened{App: core, Listener: listener, store: store}, nil
 }
 
 // KeyringService is the service name of the workstation's entries in the OS keyring

@@ -11,6 +11,7 @@ import (
 // and the user's settings.
 type viewEnv struct {
 	core     *app.App
+	listener *app.Listener // nil when the window runs without one (tests)
 	win      fyne.Window
 	events   *eventHub
 	picker   FilePicker

@@ -3,6 +3,8 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
+
+	"github.com/taxii-workstation/taxii-workstation/app"
 )
 
 // View names, as shown in the sidebar and remembered in settings.
@@ -32,13 +34,24 @@ type views struct {
 }
 
 func newViews(env *viewEnv) *views {
-	return &views{
+	vs := &views{
 		servers:  newServersView(env),
 		cache:    newCacheView(env),
 		share:    newShareView(env),
 		inbox:    newInboxView(env),
 		settings: newSettingsView(env),
 	}
+	// Views hand work to each other: blocks from the cache to sharing, a
+	// server's collection to the cache.
+	vs.cache.shareTo = func(items []app.PushItem) {
+		env.show(ViewShare)
+		vs.share.AddItems(items)
+	}
+	vs.servers.OpenInCache = func(server, collection string) {
+		env.show(ViewCache)
+		vs.cache.OpenCollection(server, collection)
+	}
+	return vs
 }
 
 // sidebar lists the views in sidebar order.

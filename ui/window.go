@@ -20,6 +20,8 @@ type Options struct {
 	DataDir string
 	// Picker opens native file dialogs; nil uses NativePicker.
 	Picker FilePicker
+	// Listener is the inbox listener the Inbox view controls; nil hides it.
+	Listener *app.Listener
 }
 
 // MainWindow is the workstation's one window: a sidebar of views beside the
@@ -57,7 +59,7 @@ func NewMainWindow(a fyne.App, core *app.App, o Options) *MainWindow {
 	}
 	m.events = newEventHub(core)
 	env := &viewEnv{
-		core: core, win: m.win, events: m.events, picker: o.Picker, settings: m.settings, dataDir: o.DataDir,
+		core: core, listener: o.Listener, win: m.win, events: m.events, picker: o.Picker, settings: m.settings, dataDir: o.DataDir,
 		notify: func(title, content string) { a.SendNotification(fyne.NewNotification(title, content)) },
 		show:   m.ShowView,
 	}
