@@ -227,6 +227,19 @@ type session struct {
 // --server, or an ad-hoc profile from --url and the auth flags. need is the
 // service the command uses: when --url turns out to be that service itself
 // (it refuses discovery), it is used as the service's address.
+// parseConnFlags parses the flags of a command that takes the connection
+// flags and no positional arguments.
+func parseConnFlags(fs *flag.FlagSet, cf *connFlags, args []string) error {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	cf.noteSet(fs)
+	return nil
+}
+
 func connect(ctx context.Context, env *Env, cf *connFlags, need taxii.ServiceType) (*session, error) {
 	if err := cf.check(); err != nil {
 		return nil, err

@@ -31,13 +31,9 @@ func discoverCommand() Command {
 			fs := newFlagSet(env, "discover", usage)
 			cf := addConnFlags(fs, true)
 			asJSON := fs.Bool("json", false, "print JSON for scripts")
-			if err := parseFlags(fs, args); err != nil {
+			if err := parseConnFlags(fs, cf, args); err != nil {
 				return err
 			}
-			if fs.NArg() > 0 {
-				return usagef("unexpected argument %q", fs.Arg(0))
-			}
-			cf.noteSet(fs)
 			s, err := connect(ctx, env, cf, taxii.ServiceDiscovery)
 			if err != nil {
 				return err
@@ -89,13 +85,9 @@ func collectionsCommand() Command {
 			fs := newFlagSet(env, "collections", usage)
 			cf := addConnFlags(fs, true)
 			asJSON := fs.Bool("json", false, "print JSON for scripts")
-			if err := parseFlags(fs, args); err != nil {
+			if err := parseConnFlags(fs, cf, args); err != nil {
 				return err
 			}
-			if fs.NArg() > 0 {
-				return usagef("unexpected argument %q", fs.Arg(0))
-			}
-			cf.noteSet(fs)
 			s, err := connect(ctx, env, cf, taxii.ServiceCollectionManagement)
 			if err != nil {
 				return err

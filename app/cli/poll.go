@@ -53,13 +53,9 @@ func pollCommand() Command {
 			sinceLast := fs.Bool("since-last", false, "continue from where the last poll of this collection ended (the cursor)")
 			outDir := fs.String("out", "", "also write each block received to `DIR`, one file per block (original bytes)")
 			asJSON := fs.Bool("json", false, "print JSON for scripts")
-			if err := parseFlags(fs, args); err != nil {
+			if err := parseConnFlags(fs, cf, args); err != nil {
 				return err
 			}
-			if fs.NArg() > 0 {
-				return usagef("unexpected argument %q", fs.Arg(0))
-			}
-			cf.noteSet(fs)
 			if *collection == "" {
 				return usagef("--collection is required")
 			}

@@ -63,13 +63,9 @@ func subscribeCommand() Command {
 			bindings := fs.String("bindings", "", "subscribe: only these content bindings, comma-separated `URN,...`")
 			countOnly := fs.Bool("count-only", false, "subscribe: receive only record counts")
 			asJSON := fs.Bool("json", false, "print JSON for scripts")
-			if err := parseFlags(fs, args); err != nil {
+			if err := parseConnFlags(fs, cf, args); err != nil {
 				return err
 			}
-			if fs.NArg() > 0 {
-				return usagef("unexpected argument %q", fs.Arg(0))
-			}
-			cf.noteSet(fs)
 			if *collection == "" {
 				return usagef("--collection is required")
 			}
