@@ -162,12 +162,11 @@ func (q *inboxQueue) Discard(it app.ReviewItem) {
 // Open shows the item in the Cache view: its collection once accepted,
 // else the cache's "Inbox (unreviewed)".
 func (q *inboxQueue) Open(it app.ReviewItem) {
-	if it.State == app.Accepted && q.v.OpenInCache != nil {
-		q.v.OpenInCache(it.Server, it.Collection)
-		return
-	}
 	if q.v.env.show != nil {
 		q.v.env.show(ViewCache)
+	}
+	if it.State == app.Accepted && q.v.OpenInCache != nil {
+		q.v.OpenInCache(it.Server, it.Collection)
 	}
 }
 

@@ -197,6 +197,15 @@ func TestInboxOnPushAcceptDiscard(t *testing.T) {
 		t.Errorf("log:\n%s", lg)
 	}
 
+	// Open on a waiting item shows the cache (its "Inbox (unreviewed)").
+	tapButton(t, f.v.queue.content, "Open")
+	f.mu.Lock()
+	shown, opened := f.shown, f.opened
+	f.mu.Unlock()
+	if len(shown) != 1 || shown[0] != ViewCache || len(opened) != 0 {
+		t.Errorf("Open on a waiting item: views %q, collections %q", shown, opened)
+	}
+
 	// Accept the newest (first row): the core lists it in shared.
 	first, second := f.v.queue.items[0], f.v.queue.items[1]
 	tapButton(t, f.v.queue.content, "Accept")
@@ -229,7 +238,7 @@ func TestInboxOnPushAcceptDiscard(t *testing.T) {
 	}
 	tapButton(t, f.v.queue.content, "Open")
 	f.mu.Lock()
-	opened := f.opened
+	opened = f.opened
 	f.mu.Unlock()
 	if len(opened) != 1 || opened[0] != "local-inbox/shared" {
 		t.Errorf("opened %q, want local-inbox/shared", opened)
@@ -375,9 +384,64 @@ func TestInboxAccessLists(t *testing.T) {
 	if n := len(f.l.Config().Collections); n != 0 {
 		t.Errorf("%d collections after Remove", n)
 	}
+	// A client certificate needs HTTPS: the core says so, nothing is saved.
+	fp := strings.TrimSuffix(strings.Repeat("AB:", 32), ":")
+	c.certName.SetText("peer")
+	c.certFP.SetText(fp)
+	c.AddClientCert()
+	f.v.t.wait()
+	if got := c.status.Text(); !strings.Contains(got, "client certificates need HTTPS") || len(f.l.Config().ClientCerts) != 0 {
+		t.Errorf("certificate without TLS: status %q, saved %v", got, f.l.Config().ClientCerts)
+	}
+	if c.certFP.Text != fp {
+		t.Error("the refused fingerprint was cleared from its entry")
+	}
+	c.tls.SetSelected(inboxTLSChoices[1].label)
+	c.SaveAddress()
+	f.v.t.wait()
+	c.AddClientCert()
+	f.v.t.wait()
+	if certs := f.l.Config().ClientCerts; len(certs) != 1 || certs[0].Name != "peer" {
+		t.Errorf("certificates = %+v; status %q", certs, c.status.Text())
+	}
+	tapButton(t, c.certs, "Remove")
+	f.v.t.wait()
+	if n := len(f.l.Config().ClientCerts); n != 0 {
+		t.Errorf("%d certificates after Remove", n)
+	}
+
 	c.AddAccount() // empty: refused before reaching the core
 	if got := c.status.Text(); !strings.Contains(got, "Type a user name and a password") {
 		t.Errorf("status = %q", got)
+	}
+}
+
+// TestInboxChooseCertificate: the certificate and key files are chosen
+// with the file picker; a cancelled dialog changes nothing.
+func TestInboxChooseCertificate(t *testing.T) {
+	f := newInboxFixture(t, app.ListenerConfig{Addr: "127.0.0.1:0"})
+	p := f.v.env.picker.(*fakePicker)
+	p.files = []string{"/certs/ws.pem", "/certs/ws.key"}
+	var choose []*widget.Button
+	for _, o := range test.LaidOutObjects(f.v.cfg.content) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Choose…" {
+			choose = append(choose, b)
+		}
+	}
+	if len(choose) != 2 {
+		t.Fatalf("%d Choose… buttons, want 2", len(choose))
+	}
+	test.Tap(choose[0])
+	f.v.t.wait()
+	test.Tap(choose[1])
+	f.v.t.wait()
+	test.Tap(choose[0]) // cancelled
+	f.v.t.wait()
+	if got := f.v.cfg.certFile.Text + " " + f.v.cfg.keyFile.Text; got != "/certs/ws.pem /certs/ws.key" {
+		t.Errorf("files = %q", got)
+	}
+	if len(p.asked) != 3 || p.asked[0] != "Choose the listener's certificate" || p.asked[1] != "Choose the certificate's private key" {
+		t.Errorf("dialogs asked: %q", p.asked)
 	}
 }
 
