@@ -68,7 +68,8 @@ func newInboxQueue(v *inboxView) *inboxQueue {
 	)
 	header := newQueueColumns(boldLabel("Received (UTC)"), boldLabel("Sender"), boldLabel("Destination"), boldLabel("Title / binding"), boldLabelRight("Size"))
 	top := container.NewVBox(
-		container.NewBorder(nil, nil, widget.NewLabel("Show"), q.summary, container.NewHBox(q.filter)),
+		container.NewBorder(nil, nil, widget.NewLabel("Show"), q.summary,
+			container.NewHBox(container.NewGridWrap(fyne.NewSize(220, q.filter.MinSize().Height), q.filter))),
 		container.NewBorder(nil, nil, nil, queueButtonsWidth(), header),
 	)
 	q.content = container.NewBorder(top, q.status, nil, nil, q.list)

@@ -458,14 +458,22 @@ func TestInboxNoListener(t *testing.T) {
 	v.Toggle() // nothing to do, no panic
 }
 
-// TestInboxQueuedGolden renders a queued item's row as the review queue
-// shows it (the fixture's clock is fixed, so the markup does not vary).
+// TestInboxQueuedGolden renders the view with one item waiting, the
+// listener stopped again so no port or count varies (the fixture's clock is
+// fixed). It calls the view's actions directly: test.LaidOutObjects (under
+// tapButton and texts) builds fresh renderers, which detaches a List from
+// the one the canvas draws.
 func TestInboxQueuedGolden(t *testing.T) {
 	f := newInboxFixture(t, app.ListenerConfig{Addr: "127.0.0.1:0", Collections: []string{"shared"}})
-	tapButton(t, f.v, "Turn on")
+	f.v.Toggle()
 	f.v.t.wait()
 	f.push(7, "shared")
 	f.waitFor("the item", func() bool { return len(f.v.queue.items) == 1 })
+	f.v.Toggle()
+	f.v.t.wait()
+	f.v.status.Info("")
+	test.AssertRendersToMarkup(t, "inbox_queued.xml", f.win.Canvas())
+
 	row := newQueueRow()
 	row.set(f.v.queue, f.v.queue.items[0])
 	row.Resize(fyne.NewSize(1100, row.MinSize().Height))
