@@ -479,3 +479,25 @@ func TestInboxQueuedGolden(t *testing.T) {
 	row.Resize(fyne.NewSize(1100, row.MinSize().Height))
 	test.AssertObjectRendersToMarkup(t, "inbox_queued_row.xml", row)
 }
+
+// TestInboxSelfSignedFingerprint: with HTTPS the view shows the
+// certificate's fingerprint partners pin, with a Copy button.
+func TestInboxSelfSignedFingerprint(t *testing.T) {
+	f := newInboxFixture(t, app.ListenerConfig{Addr: "127.0.0.1:0", TLS: app.TLSSelfSigned})
+	f.v.Toggle()
+	f.v.t.wait()
+	st := f.l.Status()
+	if !st.Running || st.Fingerprint == "" {
+		t.Fatalf("running %v, fingerprint %q: %v", st.Running, st.Fingerprint, st.Err)
+	}
+	if f.v.fingerprint.Text != st.Fingerprint || f.v.copyFP.Disabled() {
+		t.Errorf("fingerprint shown %q (copy disabled %v), listener's %q", f.v.fingerprint.Text, f.v.copyFP.Disabled(), st.Fingerprint)
+	}
+	if !strings.HasPrefix(f.v.inboxURL.Text, "https://127.0.0.1:") {
+		t.Errorf("inbox URL %q is not HTTPS", f.v.inboxURL.Text)
+	}
+	test.Tap(f.v.copyFP)
+	if got := fyne.CurrentApp().Clipboard().Content(); got != st.Fingerprint {
+		t.Errorf("clipboard = %q", got)
+	}
+}
