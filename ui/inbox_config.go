@@ -239,7 +239,7 @@ func (c *inboxConfig) SaveAddress() {
 	c.change("Address and TLS saved.", func(cfg app.ListenerConfig) (app.ListenerConfig, error) {
 		cfg.Addr, cfg.AdvertiseURL, cfg.TLS, cfg.CertFile, cfg.KeyFile = addr, adv, mode, cert, key
 		return cfg, nil
-	})
+	}, c.addr)
 }
 
 // AddAccount adds (or replaces) the account typed in; the core hashes the password.
@@ -306,7 +306,8 @@ type configChange struct {
 
 // change applies mutate to the saved settings in the background, saves
 // them (the core checks them) and restarts a running listener. On success
-// the entries in clear are emptied; on failure they keep what the user typed.
+// the entries in clear are emptied (c.addr among them: the address form is
+// shown as saved instead); on failure they keep what the user typed.
 func (c *inboxConfig) change(done string, mutate func(app.ListenerConfig) (app.ListenerConfig, error), clear ...*widget.Entry) {
 	l := c.v.l
 	runTask(&c.v.t, func() (configChange, error) {
@@ -338,11 +339,19 @@ func (c *inboxConfig) change(done string, mutate func(app.ListenerConfig) (app.L
 			c.showLists(l.Config())
 			return
 		}
-		c.show(res.cfg)
-		c.v.showStatus(res.status)
-		for _, e := range clear {
-			e.SetText("")
+		if slices.Contains(clear, c.addr) {
+			c.show(res.cfg) // the address form was saved: show it as the core keeps it
+		} else {
+			// Keep what the user is typing in the address form.
+			c.showing = true
+			c.autoAll.SetChecked(res.cfg.AutoAccept)
+			c.showing = false
+			c.showLists(res.cfg)
+			for _, e := range clear {
+				e.SetText("")
+			}
 		}
+		c.v.showStatus(res.status)
 		if err != nil {
 			c.status.Error("Saved, but the listener did not restart", err)
 			return

@@ -410,6 +410,15 @@ func TestInboxAccessLists(t *testing.T) {
 		t.Errorf("%d certificates after Remove", n)
 	}
 
+	// Saving a list keeps an address being typed.
+	c.addr.SetText("127.0.0.1:1")
+	c.collection.SetText("other")
+	c.AddCollection()
+	f.v.t.wait()
+	if c.addr.Text != "127.0.0.1:1" || f.l.Config().Addr != "127.0.0.1:0" {
+		t.Errorf("address entry %q, saved %q", c.addr.Text, f.l.Config().Addr)
+	}
+
 	c.AddAccount() // empty: refused before reaching the core
 	if got := c.status.Text(); !strings.Contains(got, "Type a user name and a password") {
 		t.Errorf("status = %q", got)
