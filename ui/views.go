@@ -51,6 +51,7 @@ func newViews(env *viewEnv) *views {
 		env.show(ViewCache)
 		vs.cache.OpenCollection(server, collection)
 	}
+	vs.inbox.OpenInCache = vs.cache.OpenCollection // the Inbox view switches to the Cache view itself
 	return vs
 }
 
