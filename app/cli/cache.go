@@ -14,12 +14,12 @@ import (
 
 const cacheUsage = "stats | collections | list --collection NAME [--server NAME] | show ID [--raw]\n" +
 	"       | search TEXT | export (--collection NAME [--server NAME] | --id ID,...) --out DIR\n" +
-	"       | prune --older-than DURATION   (each takes --json)"
+	"       | prune --older-than DURATION | reset-cursor --collection NAME [--server NAME]   (each takes --json)"
 
 func cacheCommand() Command {
 	return Command{
 		Name:    "cache",
-		Summary: "review what is cached offline: stats, collections, list, show, search, export, prune",
+		Summary: "review what is cached offline: stats, collections, list, show, search, export, prune, reset-cursor",
 		Usage:   cacheUsage,
 		Run: func(ctx context.Context, env *Env, args []string) error {
 			if len(args) == 0 {
@@ -29,7 +29,7 @@ func cacheCommand() Command {
 			if !ok {
 				if args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
 					fmt.Fprintf(env.Stdout, "usage: taxii-workstation cache %s\n", cacheUsage)
-					for _, name := range []string{"stats", "collections", "list", "show", "search", "export", "prune"} {
+					for _, name := range []string{"stats", "collections", "list", "show", "search", "export", "prune", "reset-cursor"} {
 						s := cacheSubs()[name]
 						fmt.Fprintf(env.Stdout, "\ncache %s %s\n  %s\n", name, s.usage, s.summary)
 						fs := newFlagSet(env, "cache "+name, s.usage)
@@ -39,7 +39,7 @@ func cacheCommand() Command {
 					}
 					return nil
 				}
-				return usagef("unknown sub-command %q: use stats, collections, list, show, search, export or prune", args[0])
+				return usagef("unknown sub-command %q: use stats, collections, list, show, search, export, prune or reset-cursor", args[0])
 			}
 			fs := newFlagSet(env, "cache "+args[0], sub.usage)
 			get := sub.flags(fs)
@@ -169,6 +169,13 @@ func cacheSubs() map[string]cacheSub {
 				}
 				return noArgs(o)
 			}, run: cachePrune},
+		"reset-cursor": {usage: "--collection NAME [--server NAME] [--json]", summary: "forget where the last poll of a collection stopped: the next --since-last poll asks for everything (cached blocks stay)",
+			flags: cacheFlags("collection"), check: func(o cacheOpts) error {
+				if o.collection == "" {
+					return usagef("--collection is required")
+				}
+				return noArgs(o)
+			}, run: cacheResetCursor},
 	}
 }
 
@@ -451,5 +458,20 @@ func cachePrune(ctx context.Context, env *Env, a *app.App, o cacheOpts) error {
 		return writeJSON(env.Stdout, map[string]int64{"sightings": r.Sightings, "blocks": r.Blocks, "bytes": r.Bytes})
 	}
 	fmt.Fprintf(env.Stdout, "Removed %d sightings and %d blocks (%s) last seen more than %s ago.\n", r.Sightings, r.Blocks, byteSize(r.Bytes), o.olderThan)
+	return nil
+}
+
+func cacheResetCursor(ctx context.Context, env *Env, a *app.App, o cacheOpts) error {
+	server, err := resolveServer(ctx, a, o.collection, o.server)
+	if err != nil {
+		return err
+	}
+	if err := a.ResetCursor(ctx, server, o.collection); err != nil {
+		return err
+	}
+	if o.json {
+		return writeJSON(env.Stdout, map[string]string{"server": server, "collection": o.collection})
+	}
+	fmt.Fprintf(env.Stdout, "Cursor of %s/%s reset: the next --since-last poll asks for everything again (cached blocks stay).\n", server, o.collection)
 	return nil
 }

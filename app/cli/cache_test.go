@@ -134,6 +134,18 @@ func TestCache(t *testing.T) {
 		{name: "prune needs a retention", args: []string{"prune"}, code: ExitUsage, inErr: []string{"--older-than is required"}},
 		{name: "prune bad retention", args: []string{"prune", "--older-than", "0d"}, code: ExitUsage, inErr: []string{"not a positive duration"}},
 		{name: "unknown sub-command", args: []string{"vacuum"}, code: ExitUsage, inErr: []string{"unknown sub-command"}},
+		{name: "reset-cursor needs a collection", args: []string{"reset-cursor"}, code: ExitUsage, inErr: []string{"--collection is required"}},
+		{name: "reset-cursor", args: []string{"reset-cursor", "--collection", "feed"}, inOut: []string{"Cursor of " + server + "/feed reset"},
+			check: func(t *testing.T, r result) {
+				after := h.run("cache", "collections", "--json")
+				var cs []cachedCollectionJSON
+				after.decode(t, &cs)
+				for _, c := range cs {
+					if c.Collection == "feed" && c.Cursor != "" {
+						t.Errorf("feed still has cursor %q after reset-cursor", c.Cursor)
+					}
+				}
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
