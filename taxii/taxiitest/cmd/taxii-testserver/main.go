@@ -7,7 +7,8 @@
 // It serves discovery at /taxii-discovery-service, collection management at
 // /collection-management (subscriptions also at /subscriptions), poll at
 // /poll and an inbox at /inbox, and logs each request. --grow adds blocks
-// to every collection at an interval, so incremental polls find new ones.
+// to every collection at an interval, so incremental polls find new ones;
+// --deliver-every pushes subscribed content to the subscribers' inboxes.
 package main
 
 import (
@@ -25,6 +26,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/taxii-workstation/taxii-workstation/taxii"
 	"github.com/taxii-workstation/taxii-workstation/taxii/taxiitest"
 )
 
@@ -37,6 +39,7 @@ func main() {
 	pending := flag.Int("pending", 0, "answer PENDING this many times before each result")
 	grow := flag.Int("grow", 0, "add this many blocks to every collection every --every")
 	every := flag.Duration("every", time.Minute, "interval of --grow")
+	deliverEvery := flag.Duration("deliver-every", 0, "push each collection's content to every active subscription's inbox at this interval (0: never)")
 	user := flag.String("user", "", "require HTTP basic auth with this user (password from $TAXII_PASSWORD)")
 	flag.Parse()
 
@@ -101,6 +104,9 @@ func main() {
 			}
 		}()
 	}
+	if *deliverEvery > 0 {
+		go deliver(ctx, srv, *deliverEvery)
+	}
 	go func() {
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -111,5 +117,27 @@ func main() {
 		*addr, taxiitest.PathDiscovery, strings.Join(cols, ", "), *blocks, *partSize)
 	if err := hs.Serve(ln); err != nil && err != http.ErrServerClosed {
 		log.Fatalf("taxii-testserver: %v", err)
+	}
+}
+
+// deliver acts as a hub with subscribers: every interval it pushes each
+// subscribed collection's content to the subscribers' inboxes.
+func deliver(ctx context.Context, srv *taxiitest.Server, every time.Duration) {
+	client := &taxii.Client{}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		receipts, err := srv.Deliver(ctx, client)
+		for _, r := range receipts {
+			log.Printf("delivered to a subscriber: %s", r.Words())
+		}
+		if err != nil {
+			log.Printf("delivery failed: %v", err)
+		}
 	}
 }
