@@ -29,7 +29,7 @@ const keepEnded = 50
 type activityPanel struct {
 	widget.BaseWidget
 	env  *viewEnv
-	work *srvTasks
+	work *viewTasks
 
 	items []app.Job // newest first; touched only on the Fyne goroutine
 	list  *widget.List
@@ -45,7 +45,7 @@ type activityPanel struct {
 	redraws  int  // how many times the list was redrawn (for tests)
 }
 
-func newActivityPanel(env *viewEnv, t *srvTasks) *activityPanel {
+func newActivityPanel(env *viewEnv, t *viewTasks) *activityPanel {
 	p := &activityPanel{env: env, work: t, now: time.Now}
 	p.list = widget.NewList(
 		func() int { return len(p.items) },

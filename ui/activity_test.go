@@ -25,7 +25,9 @@ func newTestPanelWindow(t *testing.T) (*activityPanel, *time.Time, *[]string, fy
 	core, _ := apptest.NewApp(t)
 	var notes []string
 	env := &viewEnv{core: core, notify: func(title, content string) { notes = append(notes, title+": "+content) }}
-	p := newActivityPanel(env, &srvTasks{})
+	work := &viewTasks{}
+	work.useManual()
+	p := newActivityPanel(env, work)
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	p.now = func() time.Time { return now }
 	w := test.NewTempWindow(t, p)
@@ -44,7 +46,7 @@ func TestActivityShowsPendingCountdown(t *testing.T) {
 	j.State = app.StateWaiting
 	j.Progress = app.Progress{Waiting: true, Remaining: 272 * time.Second, WaitTotal: 300 * time.Second}
 	p.handle(jobEvent(app.JobProgress, j))
-	p.work.Wait()
+	p.work.wait()
 	got := texts(p)
 	if !strings.Contains(got, "The server is preparing the result: asking again in 4:32 (of 5:00)") || !strings.Contains(got, "[Cancel]") {
 		t.Errorf("waiting job shows:\n%s", got)
@@ -67,7 +69,7 @@ func TestActivityCoalescesProgress(t *testing.T) {
 			*now = now.Add(10 * time.Millisecond) // 10,000 events in 100 ms
 		}
 	}
-	p.work.Wait()
+	p.work.wait()
 	if n := p.redraws - before; n > 3 {
 		t.Errorf("10,000 progress events caused %d redraws, want at most 3", n)
 	}

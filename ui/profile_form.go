@@ -62,7 +62,7 @@ const (
 	secNetwork
 )
 
-func newProfileForm(env *viewEnv, work *srvTasks, p *app.Profile) *profileForm {
+func newProfileForm(env *viewEnv, work *viewTasks, p *app.Profile) *profileForm {
 	f := &profileForm{
 		editing:   p != nil,
 		name:      widget.NewEntry(),

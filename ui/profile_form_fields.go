@@ -20,11 +20,11 @@ type fileField struct {
 	row    *fyne.Container
 }
 
-func newFileField(picker FilePicker, work *srvTasks, title, filter string, exts ...string) *fileField {
+func newFileField(picker FilePicker, work *viewTasks, title, filter string, exts ...string) *fileField {
 	f := &fileField{entry: widget.NewEntry()}
 	f.entry.SetPlaceHolder("No file")
 	f.choose = widget.NewButton("Choose…", func() {
-		srvTrack(work, func() (string, error) { return picker.OpenFile(title, filter, exts...) },
+		runTask(work, func() (string, error) { return picker.OpenFile(title, filter, exts...) },
 			func(path string, err error) {
 				if err == nil && path != "" {
 					f.entry.SetText(path)

@@ -120,7 +120,7 @@ func (pg *serverPage) editSchedule() {
 			return
 		}
 		save.Disable()
-		srvTrack(pg.v.work, func() (struct{}, error) {
+		runTask(pg.v.work, func() (struct{}, error) {
 			ctx, cancel := srvDiskCtx()
 			defer cancel()
 			return struct{}{}, pg.v.env.core.SetSchedule(ctx, pg.name, c.Name, d)
@@ -167,7 +167,7 @@ func (pg *serverPage) confirmReset() {
 }
 
 func (pg *serverPage) resetCursor(collection string) {
-	srvTrack(pg.v.work, func() (struct{}, error) {
+	runTask(pg.v.work, func() (struct{}, error) {
 		ctx, cancel := srvDiskCtx()
 		defer cancel()
 		return struct{}{}, pg.v.env.core.ResetCursor(ctx, pg.name, collection)

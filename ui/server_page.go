@@ -167,7 +167,7 @@ func (pg *serverPage) load() {
 		colsErr error
 	}
 	seq := pg.loads.Add(1)
-	srvTrack(pg.v.work, func() (known, error) {
+	runTask(pg.v.work, func() (known, error) {
 		ctx, cancel := srvDiskCtx()
 		defer cancel()
 		var k known
@@ -222,7 +222,7 @@ func showIf(o fyne.CanvasObject, show bool) {
 func (pg *serverPage) testConnection() {
 	pg.testBtn.Disable()
 	pg.result.show("Testing the connection to "+pg.profile.DiscoveryURL+"…", "", false)
-	srvTrack(pg.v.work, func() (app.ConnectionReport, error) {
+	runTask(pg.v.work, func() (app.ConnectionReport, error) {
 		ctx, cancel := srvNetCtx()
 		defer cancel()
 		return pg.v.env.core.TestConnection(ctx, pg.name)
@@ -258,7 +258,7 @@ func reportDetails(rep app.ConnectionReport) string {
 // when none is stored yet) and shows them.
 func (pg *serverPage) refreshFromServer() {
 	pg.refreshBtn.Disable()
-	srvTrack(pg.v.work, func() (app.CollectionsSnapshot, error) {
+	runTask(pg.v.work, func() (app.CollectionsSnapshot, error) {
 		ctx, cancel := srvNetCtx()
 		defer cancel()
 		return pg.v.env.core.RefreshCollections(ctx, pg.name)

@@ -21,9 +21,9 @@ import (
 // srvFixture is a servers view in a test window over a core on fakes.
 //
 // Under Fyne's test driver fyne.Do runs its function at once on the calling
-// goroutine, so background work is applied on its own goroutine. Tests
-// therefore wait for it (work.Wait, or the end of a job heard after the
-// view heard it) before they look at the widgets.
+// goroutine, so the view's tasks run in manual mode: results and events are
+// applied by wait on the test's goroutine (after a job's end was heard, in
+// waitEnded) before the test looks at the widgets.
 type srvFixture struct {
 	t      *testing.T
 	core   *app.App
@@ -69,14 +69,16 @@ func newSrvFixture(t *testing.T) *srvFixture {
 		},
 	}
 	f.v = newServersView(env)
+	f.v.work.useManual()
 	f.win.SetContent(f.v)
 	f.win.Resize(fyne.NewSize(1200, 800))
 	f.wait()
 	return f
 }
 
-// wait lets every tracked background task apply its result.
-func (f *srvFixture) wait() { f.v.work.Wait() }
+// wait applies every background result and event the view has, and what
+// they started.
+func (f *srvFixture) wait() { f.v.work.wait() }
 
 // waitEnded waits for the next job to end and for what the view started
 // in response.

@@ -21,7 +21,7 @@ import (
 type serversView struct {
 	widget.BaseWidget
 	env  *viewEnv
-	work *srvTasks
+	work *viewTasks
 
 	profiles []app.Profile // sorted by name; touched only on the Fyne goroutine
 	selected string
@@ -47,7 +47,7 @@ type serversView struct {
 }
 
 func newServersView(env *viewEnv) *serversView {
-	v := &serversView{env: env, work: &srvTasks{}}
+	v := &serversView{env: env, work: &viewTasks{}}
 	v.activity = newActivityPanel(env, v.work)
 	v.activity.OnEnded = v.jobEnded
 	v.list = widget.NewList(
@@ -83,7 +83,7 @@ func newServersView(env *viewEnv) *serversView {
 	v.main = container.NewStack(v.empty, split)
 	split.Hide()
 
-	env.events.Listen(func(ev app.Event) { v.work.apply(func() { v.onEvent(ev) }) })
+	v.work.listen(env.events, v.onEvent)
 	v.ExtendBaseWidget(v)
 	v.reload()
 	return v
@@ -108,7 +108,7 @@ func (v *serversView) NewServer() {
 	f := newProfileForm(v.env, v.work, nil)
 	f.OnSave = func(p app.Profile, c app.Credentials) {
 		f.save.Disable()
-		srvTrack(v.work, func() (struct{}, error) {
+		runTask(v.work, func() (struct{}, error) {
 			ctx, cancel := srvDiskCtx()
 			defer cancel()
 			return struct{}{}, v.env.core.AddProfile(ctx, p, c)
@@ -134,7 +134,7 @@ func (v *serversView) editServer(name string) {
 	if name == "" {
 		return
 	}
-	srvTrack(v.work, func() (app.Profile, error) {
+	runTask(v.work, func() (app.Profile, error) {
 		ctx, cancel := srvDiskCtx()
 		defer cancel()
 		return v.env.core.GetProfile(ctx, name)
@@ -146,7 +146,7 @@ func (v *serversView) editServer(name string) {
 		f := newProfileForm(v.env, v.work, &p)
 		f.OnSave = func(np app.Profile, c app.Credentials) {
 			f.save.Disable()
-			srvTrack(v.work, func() (struct{}, error) {
+			runTask(v.work, func() (struct{}, error) {
 				ctx, cancel := srvDiskCtx()
 				defer cancel()
 				return struct{}{}, v.env.core.UpdateProfile(ctx, np, c)
@@ -203,7 +203,7 @@ func (v *serversView) confirmRemove(name string) {
 }
 
 func (v *serversView) removeServer(name string) {
-	srvTrack(v.work, func() (struct{}, error) {
+	runTask(v.work, func() (struct{}, error) {
 		ctx, cancel := srvDiskCtx()
 		defer cancel()
 		return struct{}{}, v.env.core.RemoveProfile(ctx, name)
@@ -241,7 +241,7 @@ func (v *serversView) reload() { v.reloadThen(nil) }
 // shows them, keeps or sets the selection, then calls then.
 func (v *serversView) reloadThen(then func()) {
 	seq := v.loads.Add(1)
-	srvTrack(v.work, func() ([]app.Profile, error) {
+	runTask(v.work, func() ([]app.Profile, error) {
 		ctx, cancel := srvDiskCtx()
 		defer cancel()
 		return v.env.core.ListProfiles(ctx)

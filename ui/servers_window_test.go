@@ -21,7 +21,7 @@ func TestWindowShortcutsReachServers(t *testing.T) {
 	t.Cleanup(m.win.Close)
 	m.win.Resize(fyne.NewSize(1200, 800))
 	v := m.views.servers
-	v.work.Wait()
+	v.work.wait()
 
 	m.ShowView(ViewCache)
 	m.win.Canvas().(fyne.Shortcutable).TypedShortcut(shortcutNewServer)
