@@ -296,42 +296,8 @@ func humanBytes(n int64) string {
 	return fmt.Sprintf("%.1f GB", float64(n)/1e9)
 }
 
-// columns lays out a row and its header alike: fixed widths for the mark,
-// time, binding and size, the rest for the title.
-type columnsLayout struct{}
+// blockColumns lays out the block list's rows and header: the mark, time,
+// binding and size have fixed widths; the title takes the rest.
+var blockColumns = columnsLayout{widths: []float32{36, 160, 130, 0, 90}, minFlex: 60}
 
-var columnWidths = [...]float32{36, 160, 130, 0, 90} // 0: takes the rest
-
-func newColumns(objs ...fyne.CanvasObject) *fyne.Container {
-	return &fyne.Container{Layout: columnsLayout{}, Objects: objs}
-}
-
-func (columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	fixed := float32(0)
-	for _, w := range columnWidths {
-		fixed += w
-	}
-	rest := max(size.Width-fixed, 60)
-	x := float32(0)
-	for i, o := range objs {
-		w := columnWidths[min(i, len(columnWidths)-1)]
-		if w == 0 {
-			w = rest
-		}
-		o.Move(fyne.NewPos(x, 0))
-		o.Resize(fyne.NewSize(w, size.Height))
-		x += w
-	}
-}
-
-func (columnsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	h := float32(0)
-	for _, o := range objs {
-		h = max(h, o.MinSize().Height)
-	}
-	w := float32(60)
-	for _, cw := range columnWidths {
-		w += cw
-	}
-	return fyne.NewSize(w, h)
-}
+func newColumns(objs ...fyne.CanvasObject) *fyne.Container { return blockColumns.row(objs...) }

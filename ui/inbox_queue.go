@@ -236,42 +236,8 @@ func (r *queueRow) set(q *inboxQueue, it app.ReviewItem) {
 	enableIf(r.discard, it.State == app.Unreviewed)
 }
 
-// queueColumns lays out the queue's rows and header alike: fixed widths
-// for time, sender, destination and size, the rest for the title.
-type queueColumns struct{}
+// queueColumns lays out the queue's rows and header: time, sender,
+// destination and size have fixed widths; the title takes the rest.
+var queueColumns = columnsLayout{widths: []float32{172, 170, 200, 0, 80}, minFlex: 80}
 
-var queueWidths = [...]float32{172, 170, 200, 0, 80} // 0: takes the rest
-
-func newQueueColumns(objs ...fyne.CanvasObject) *fyne.Container {
-	return &fyne.Container{Layout: queueColumns{}, Objects: objs}
-}
-
-func (queueColumns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	fixed := float32(0)
-	for _, w := range queueWidths {
-		fixed += w
-	}
-	rest := max(size.Width-fixed, 80)
-	x := float32(0)
-	for i, o := range objs {
-		w := queueWidths[min(i, len(queueWidths)-1)]
-		if w == 0 {
-			w = rest
-		}
-		o.Move(fyne.NewPos(x, 0))
-		o.Resize(fyne.NewSize(w, size.Height))
-		x += w
-	}
-}
-
-func (queueColumns) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	h := float32(0)
-	for _, o := range objs {
-		h = max(h, o.MinSize().Height)
-	}
-	w := float32(80)
-	for _, cw := range queueWidths {
-		w += cw
-	}
-	return fyne.NewSize(w, h)
-}
+func newQueueColumns(objs ...fyne.CanvasObject) *fyne.Container { return queueColumns.row(objs...) }
