@@ -299,7 +299,6 @@ func (c *inboxConfig) AddAutoSender() {
 // configChange is what a saved change left.
 type configChange struct {
 	saved     bool
-	cfg       app.ListenerConfig
 	status    app.ListenerStatus
 	restarted bool
 }
@@ -320,7 +319,7 @@ func (c *inboxConfig) change(done string, mutate func(app.ListenerConfig) (app.L
 		if err := l.SetConfig(cfg); err != nil {
 			return configChange{}, err
 		}
-		res := configChange{saved: true, cfg: l.Config()}
+		res := configChange{saved: true}
 		if l.Status().Running {
 			ctx, cancel := context.WithTimeout(context.Background(), inboxTimeout)
 			defer cancel()
@@ -339,14 +338,17 @@ func (c *inboxConfig) change(done string, mutate func(app.ListenerConfig) (app.L
 			c.showLists(l.Config())
 			return
 		}
+		// Changes started together may finish in any order: show the
+		// settings as the core keeps them now, not this change's snapshot.
+		now := l.Config()
 		if slices.Contains(clear, c.addr) {
-			c.show(res.cfg) // the address form was saved: show it as the core keeps it
+			c.show(now) // the address form was saved: show it as the core keeps it
 		} else {
 			// Keep what the user is typing in the address form.
 			c.showing = true
-			c.autoAll.SetChecked(res.cfg.AutoAccept)
+			c.autoAll.SetChecked(now.AutoAccept)
 			c.showing = false
-			c.showLists(res.cfg)
+			c.showLists(now)
 			for _, e := range clear {
 				e.SetText("")
 			}
