@@ -27,23 +27,11 @@ func subJSON(r app.SubscriptionRecord) subscriptionJSON {
 // --inbox is not given: this workstation's inbox listener (see `listen`),
 // at its advertised URL, else at the address its saved settings bind (the
 // default 127.0.0.1:9443), whether or not it is running now.
-func defaultInbox(env *Env, a *app.App) (string, error) {
-	l, err := app.NewListener(a, app.ListenerOptions{DataDir: env.DataDir})
-	if err != nil {
-		return "", err
+func defaultInbox(env *Env) string {
+	if u := app.SavedListenerInboxURL(env.DataDir); u != "" {
+		return u
 	}
-	if u := l.InboxURL(); u != "" {
-		return u, nil
-	}
-	c := l.Config()
-	addr, scheme := c.Addr, "https"
-	if addr == "" {
-		addr = app.DefaultListenerAddr
-	}
-	if c.TLS == "" || c.TLS == app.TLSOff {
-		scheme = "http"
-	}
-	return scheme + "://" + addr + taxii.DefaultInboxPath, nil
+	return "http://" + app.DefaultListenerAddr + taxii.DefaultInboxPath
 }
 
 func subscribeCommand() Command {
@@ -100,9 +88,7 @@ func subscribeCommand() Command {
 			case *inbox == "none":
 				*inbox = ""
 			case *inbox == "":
-				if *inbox, err = defaultInbox(env, s.app); err != nil {
-					return explain(err)
-				}
+				*inbox = defaultInbox(env)
 				fmt.Fprintf(env.Stderr, "asking the server to push to this workstation's listener at %s (run 'taxii-workstation listen' to receive; --inbox none subscribes without push)\n", *inbox)
 			}
 			var recs []app.SubscriptionRecord
