@@ -268,32 +268,31 @@ func (c *inboxConfig) AddClientCert() {
 
 // AddCollection adds a local destination collection.
 func (c *inboxConfig) AddCollection() {
-	name := strings.TrimSpace(c.collection.Text)
-	if name == "" {
-		c.status.Error("", errors.New("type the name of the collection partners will push to"))
-		return
-	}
-	c.change("Collection "+name+" added.", func(cfg app.ListenerConfig) (app.ListenerConfig, error) {
-		if !slices.Contains(cfg.Collections, name) {
-			cfg.Collections = append(slices.Clone(cfg.Collections), name)
-		}
-		return cfg, nil
-	}, c.collection)
+	c.addName(c.collection, "type the name of the collection partners will push to",
+		func(name string) string { return "Collection " + name + " added." },
+		func(cfg *app.ListenerConfig) *[]string { return &cfg.Collections })
 }
 
 // AddAutoSender accepts content from the sender typed in without review.
 func (c *inboxConfig) AddAutoSender() {
-	name := strings.TrimSpace(c.sender.Text)
+	c.addName(c.sender, "type the sender's account or certificate name",
+		func(name string) string { return "Content from " + name + " is now accepted automatically." },
+		func(cfg *app.ListenerConfig) *[]string { return &cfg.AutoAcceptSenders })
+}
+
+// addName adds the name typed in entry to the settings' list, once.
+func (c *inboxConfig) addName(entry *widget.Entry, prompt string, done func(string) string, list func(*app.ListenerConfig) *[]string) {
+	name := strings.TrimSpace(entry.Text)
 	if name == "" {
-		c.status.Error("", errors.New("type the sender's account or certificate name"))
+		c.status.Error("", errors.New(prompt))
 		return
 	}
-	c.change("Content from "+name+" is now accepted automatically.", func(cfg app.ListenerConfig) (app.ListenerConfig, error) {
-		if !slices.Contains(cfg.AutoAcceptSenders, name) {
-			cfg.AutoAcceptSenders = append(slices.Clone(cfg.AutoAcceptSenders), name)
+	c.change(done(name), func(cfg app.ListenerConfig) (app.ListenerConfig, error) {
+		if l := list(&cfg); !slices.Contains(*l, name) {
+			*l = append(slices.Clone(*l), name)
 		}
 		return cfg, nil
-	}, c.sender)
+	}, entry)
 }
 
 // configChange is what a saved change left.
